@@ -210,8 +210,9 @@ def serve_in_thread(app: Flask, host: str = "127.0.0.1", port: int = 0
                     ) -> tuple[BaseWSGIServer, str]:
     """Serve `app` from a daemon thread; return the server (call `.shutdown()`) and its URL."""
     server = make_server(host, port, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True,
-                     name="sinopac-emulator").start()
+    # A short poll interval keeps shutdown() quick between tests.
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                     daemon=True, name="sinopac-emulator").start()
     return server, f"http://{host}:{server.server_port}"
 
 
