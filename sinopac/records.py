@@ -3,6 +3,7 @@
 Amounts are whole NT$ (int) in every record; the bank counts minor units
 (NT$ × 100, §7.1), converted only by `to_message` / `from_message` here.
 """
+# Postponed annotations: fields are named like their types (ATMParam: ATMParam).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
