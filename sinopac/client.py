@@ -86,7 +86,7 @@ class QPayClient:
                 reply = self._logged_call(service, message, order_no)
                 break
             except BankConnectionError as exc:
-                # Like stripe's _should_retry: only when the request may never have arrived.
+                # Like stripe's _should_retry: connection errors and timeouts only, never 5xx.
                 if not (exc.should_retry and retries_left):
                     raise
                 log.warning("event=bank_retry bank_service=%s order_no=%s retries_left=%d",

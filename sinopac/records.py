@@ -1,7 +1,7 @@
 """Request and reply records, spelled as the bank spells its fields (§7, §8).
 
 Amounts are whole NT$ (int) in every record; the bank counts minor units
-(NT$ × 100, §7.1), converted only by `to_message` / `from_message` here.
+(NT$ × 100, §7.1), converted only by `to_minor` / `from_minor` below.
 """
 # Postponed annotations: fields are named like their types (ATMParam: ATMParam).
 from __future__ import annotations
