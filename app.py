@@ -1,0 +1,99 @@
+"""The Flask app: `create_app()` for tests and tools, `app` for gunicorn (built on first use)."""
+import json
+import logging.config
+
+import click
+from flask import Flask, jsonify
+
+from config import load_settings
+from db.migrate import init_db
+from handlers import bank_notify, line_webhook
+from runtime import build_runtime
+from services import catalog, orders, payments
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app from the environment, with `test_config` (env-style names) on top.
+
+    :raise ConfigError: naming every missing required setting.
+    """
+    settings = load_settings(test_config)
+    _configure_logging(settings.log_level)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
+    rt = build_runtime(settings)
+    app.extensions["shop"] = rt
+    app.register_blueprint(line_webhook.bp)
+    app.register_blueprint(bank_notify.bp)
+
+    @app.get("/healthz")
+    def healthz():
+        try:
+            with rt.db.transaction() as cur:
+                cur.execute("SELECT 1")
+        except Exception:
+            return jsonify(status="database unavailable"), 503
+        return jsonify(status="ok")
+
+    _register_commands(app, rt)
+    return app
+
+
+def _register_commands(app: Flask, rt) -> None:
+    @app.cli.command("init-db")
+    def init_db_command():
+        """Create or upgrade the schema (idempotent)."""
+        init_db(rt.db)
+        click.echo("Database schema is up to date.")
+
+    @app.cli.command("import-products")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    def import_products_command(path):
+        """Upsert a JSON catalog: [{id, name, price, stock, image_url?, description?}]."""
+        try:
+            with open(path, encoding="utf-8") as file:
+                items = catalog.parse_catalog(json.load(file))
+        except (ValueError, catalog.CatalogError) as error:
+            raise click.ClickException(f"{path}: {error}") from None
+        count = catalog.import_catalog(rt.db, items)
+        click.echo(f"Imported {count} products.")
+
+    @app.cli.command("expire-orders")
+    def expire_orders_command():
+        """Expire unpaid orders past their deadline and return their stock (run on a schedule)."""
+        notices = orders.expire_overdue(rt.db)
+        rt.delivery.send_now(notices)
+        click.echo(f"Expired {len(notices)} orders.")
+
+    @app.cli.command("sync-payments")
+    def sync_payments_command():
+        """Ask the bank about every open payment and apply what it knows (run on a schedule)."""
+        counts, notices = payments.sync_payments(rt.db, rt.bank)
+        rt.delivery.send_now(notices)
+        click.echo("Checked {checked} payments: {paid} newly paid, {errors} errors.".format(**counts))
+
+    @app.cli.command("worker")
+    def worker_command():
+        """Work the inbox and outbox forever (a PaaS `worker:` process)."""
+        click.echo("Working the inbox; Ctrl-C to stop.")
+        rt.worker.poll_forever()
+
+
+def _configure_logging(level: str) -> None:
+    if logging.getLogger().handlers:
+        return  # already configured (a test runner, or an embedding app)
+    logging.config.dictConfig({
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+        "root": {"level": level, "handlers": ["stderr"]},
+    })
+
+
+def __getattr__(name: str):
+    # `gunicorn app:app` builds the app on first access, so importing this module does no I/O.
+    if name == "app":
+        globals()["app"] = create_app()
+        return globals()["app"]
+    raise AttributeError(name)

@@ -1,0 +1,185 @@
+"""SQL for orders, their snapshot lines and their stock reservations."""
+from datetime import datetime
+
+from models.records import CartLine, Order, OrderLine, Recipient
+
+ORDER_COLUMNS = """
+    id, user_id, status, subtotal, discount, total, expires_at, created_at, flagged, flag_note,
+    recipient_name, recipient_phone, recipient_address, tracking_note, paid_at, shipped_at
+"""
+
+
+def reserve_cart(cur, user_id: str) -> list[tuple[CartLine, bool]]:
+    """Take stock for every cart line that has enough, in one conditional UPDATE.
+
+    Returns each cart line with whether it was reserved; the caller rolls back unless all were.
+    """
+    cur.execute(
+        """
+        WITH cart AS (
+            SELECT product_id, quantity FROM cart_items WHERE user_id = %(user_id)s
+        ), reserved AS (
+            UPDATE products p SET stock = p.stock - cart.quantity
+            FROM cart
+            WHERE p.id = cart.product_id AND p.active AND p.stock >= cart.quantity
+            RETURNING p.id
+        )
+        SELECT p.id AS product_id, p.name, p.price, cart.quantity, p.stock, p.image_url,
+               r.id IS NOT NULL AS reserved
+        FROM cart
+        JOIN products p ON p.id = cart.product_id
+        LEFT JOIN reserved r ON r.id = cart.product_id
+        ORDER BY p.id
+        """,
+        {"user_id": user_id},
+    )
+    return [(CartLine(**{k: v for k, v in row.items() if k != "reserved"}), row["reserved"])
+            for row in cur.fetchall()]
+
+
+def insert_order(cur, *, user_id: str, lines: list[CartLine], subtotal: int, discount: int,
+                 total: int, coupon_id: int | None, expires_at: datetime,
+                 recipient: Recipient | None) -> int:
+    """Insert the order with its snapshot lines, use the coupon and empty the cart: one statement."""
+    cur.execute(
+        """
+        WITH new_order AS (
+            INSERT INTO orders (user_id, subtotal, discount, total, coupon_id, expires_at,
+                                recipient_name, recipient_phone, recipient_address)
+            VALUES (%(user_id)s, %(subtotal)s, %(discount)s, %(total)s, %(coupon_id)s,
+                    %(expires_at)s, %(r_name)s, %(r_phone)s, %(r_address)s)
+            RETURNING id
+        ), items AS (
+            INSERT INTO order_items (order_id, product_id, name, unit_price, image_url, quantity)
+            SELECT new_order.id, line.*
+            FROM new_order,
+                 unnest(%(ids)s::int[], %(names)s::text[], %(prices)s::int[],
+                        %(images)s::text[], %(quantities)s::int[]) AS line
+        ), used_coupon AS (
+            UPDATE coupons SET used_at = now() WHERE id = %(coupon_id)s
+        ), emptied AS (
+            DELETE FROM cart_items WHERE user_id = %(user_id)s
+        )
+        SELECT id FROM new_order
+        """,
+        {
+            "user_id": user_id, "subtotal": subtotal, "discount": discount, "total": total,
+            "coupon_id": coupon_id, "expires_at": expires_at,
+            "r_name": recipient.name if recipient else None,
+            "r_phone": recipient.phone if recipient else None,
+            "r_address": recipient.address if recipient else None,
+            "ids": [line.product_id for line in lines],
+            "names": [line.name for line in lines],
+            "prices": [line.price for line in lines],
+            "images": [line.image_url for line in lines],
+            "quantities": [line.quantity for line in lines],
+        },
+    )
+    return cur.fetchone()["id"]
+
+
+def release_orders(cur, new_status: str, *, order_id: int | None = None,
+                   user_id: str | None = None, overdue_only: bool = False) -> list[dict]:
+    """Close pending orders (expired or cancelled), return their stock and void their attempts.
+
+    Only rows still 'pending' move, so two releasers never return the same stock twice.
+    """
+    cur.execute(
+        """
+        WITH closed AS (
+            UPDATE orders SET status = %(status)s, closed_at = now()
+            WHERE status = 'pending'
+              AND (%(order_id)s::bigint IS NULL OR id = %(order_id)s)
+              AND (%(user_id)s::text IS NULL OR user_id = %(user_id)s)
+              AND (NOT %(overdue_only)s OR expires_at < now())
+            RETURNING id, user_id
+        ), returned AS (
+            UPDATE products p SET stock = p.stock + back.quantity
+            FROM (SELECT oi.product_id, sum(oi.quantity) AS quantity
+                  FROM order_items oi JOIN closed ON closed.id = oi.order_id
+                  GROUP BY oi.product_id) AS back
+            WHERE p.id = back.product_id
+        ), voided AS (
+            UPDATE payment_attempts SET status = 'void', updated_at = now()
+            WHERE order_id IN (SELECT id FROM closed) AND status IN ('new', 'open', 'error')
+        )
+        SELECT id, user_id FROM closed ORDER BY id
+        """,
+        {"status": new_status, "order_id": order_id, "user_id": user_id,
+         "overdue_only": overdue_only},
+    )
+    return cur.fetchall()
+
+
+def _order(row, lines=()) -> Order:
+    recipient = None
+    if row["recipient_name"]:
+        recipient = Recipient(row["recipient_name"], row["recipient_phone"],
+                              row["recipient_address"])
+    fields = {k: v for k, v in row.items() if not k.startswith("recipient_")}
+    return Order(**fields, recipient=recipient, lines=tuple(lines))
+
+
+def get_order(cur, order_id: int, *, for_update: bool = False) -> Order | None:
+    """One order with its lines; `for_update` locks the order row for a state change."""
+    lock = "FOR UPDATE" if for_update else ""
+    cur.execute(f"SELECT {ORDER_COLUMNS} FROM orders WHERE id = %(id)s {lock}", {"id": order_id})
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return _order(row, get_order_lines(cur, [order_id]).get(order_id, []))
+
+
+def get_order_lines(cur, order_ids: list[int]) -> dict[int, list[OrderLine]]:
+    cur.execute(
+        """
+        SELECT order_id, product_id, name, unit_price, quantity, image_url
+        FROM order_items
+        WHERE order_id = ANY(%(ids)s)
+        ORDER BY order_id, product_id
+        """,
+        {"ids": list(order_ids)},
+    )
+    lines: dict[int, list[OrderLine]] = {}
+    for row in cur.fetchall():
+        lines.setdefault(row.pop("order_id"), []).append(OrderLine(**row))
+    return lines
+
+
+def list_orders_for(cur, user_id: str, limit: int = 5) -> list[Order]:
+    """A shopper's most recent orders, newest first, with their lines."""
+    cur.execute(
+        f"""
+        SELECT {ORDER_COLUMNS} FROM orders
+        WHERE user_id = %(user_id)s
+        ORDER BY id DESC
+        LIMIT %(limit)s
+        """,
+        {"user_id": user_id, "limit": limit},
+    )
+    rows = cur.fetchall()
+    lines = get_order_lines(cur, [row["id"] for row in rows]) if rows else {}
+    return [_order(row, lines.get(row["id"], [])) for row in rows]
+
+
+def extend_hold(cur, order_id: int, expires_at: datetime) -> None:
+    cur.execute("UPDATE orders SET expires_at = %(at)s WHERE id = %(id)s AND status = 'pending'",
+                {"at": expires_at, "id": order_id})
+
+
+def mark_paid(cur, order_id: int) -> None:
+    cur.execute("UPDATE orders SET status = 'paid', paid_at = now() WHERE id = %(id)s",
+                {"id": order_id})
+
+
+def flag_order(cur, order_id: int, note: str) -> None:
+    """Put an order in front of the shop owner (paid after expiry, paid twice, wrong amount)."""
+    cur.execute(
+        """
+        UPDATE orders
+        SET flagged = true,
+            flag_note = concat_ws(' / ', flag_note, %(note)s::text)
+        WHERE id = %(id)s
+        """,
+        {"id": order_id, "note": note},
+    )

@@ -1,0 +1,110 @@
+"""SQL for payment attempts: our side of every bank order."""
+from models.records import PaymentAttempt
+
+COLUMNS = """
+    id, order_no, order_id, pay_type, amount, status, ts_no, atm_bank_code, atm_pay_no,
+    atm_expire_date, card_url, description, pay_date
+"""
+
+
+def _attempt(row) -> PaymentAttempt | None:
+    return PaymentAttempt(**row) if row else None
+
+
+def get_attempt_for_request(cur, request_key: str) -> PaymentAttempt | None:
+    """The attempt a LINE event already created: a retried event reuses its OrderNo."""
+    cur.execute(f"SELECT {COLUMNS} FROM payment_attempts WHERE request_key = %(key)s",
+                {"key": request_key})
+    return _attempt(cur.fetchone())
+
+
+def create_attempt(cur, *, order_id: int, order_no: str, pay_type: str, amount: int,
+                   request_key: str | None) -> PaymentAttempt:
+    """A new attempt for the order; any earlier unpaid attempt of the order becomes void."""
+    cur.execute(
+        f"""
+        WITH voided AS (
+            UPDATE payment_attempts SET status = 'void', updated_at = now()
+            WHERE order_id = %(order_id)s AND status IN ('new', 'open', 'error', 'failed')
+        )
+        INSERT INTO payment_attempts (order_id, order_no, pay_type, amount, request_key)
+        VALUES (%(order_id)s, %(order_no)s, %(pay_type)s, %(amount)s, %(request_key)s)
+        RETURNING {COLUMNS}
+        """,
+        {"order_id": order_id, "order_no": order_no, "pay_type": pay_type, "amount": amount,
+         "request_key": request_key},
+    )
+    return _attempt(cur.fetchone())
+
+
+def record_bank_order(cur, attempt_id: int, *, ts_no: str, atm_bank_code: str | None,
+                      atm_pay_no: str | None, atm_expire_date: str | None,
+                      card_url: str | None, description: str) -> PaymentAttempt | None:
+    """Store what OrderCreate answered; an attempt voided meanwhile stays void."""
+    cur.execute(
+        f"""
+        UPDATE payment_attempts
+        SET status = CASE WHEN status = 'new' THEN 'open' ELSE status END,
+            ts_no = %(ts_no)s, atm_bank_code = %(bank)s, atm_pay_no = %(pay_no)s,
+            atm_expire_date = %(expire)s, card_url = %(url)s, description = %(desc)s,
+            updated_at = now()
+        WHERE id = %(id)s
+        RETURNING {COLUMNS}
+        """,
+        {"id": attempt_id, "ts_no": ts_no, "bank": atm_bank_code, "pay_no": atm_pay_no,
+         "expire": atm_expire_date, "url": card_url, "desc": description},
+    )
+    return _attempt(cur.fetchone())
+
+
+def mark_attempt_error(cur, attempt_id: int, description: str) -> None:
+    cur.execute(
+        """
+        UPDATE payment_attempts SET status = 'error', description = %(desc)s, updated_at = now()
+        WHERE id = %(id)s AND status = 'new'
+        """,
+        {"id": attempt_id, "desc": description[:500]},
+    )
+
+
+def lock_attempt(cur, order_no: str) -> PaymentAttempt | None:
+    """The attempt for a bank OrderNo, locked so repeated notices apply one at a time."""
+    cur.execute(f"SELECT {COLUMNS} FROM payment_attempts WHERE order_no = %(no)s FOR UPDATE",
+                {"no": order_no})
+    return _attempt(cur.fetchone())
+
+
+def set_attempt_result(cur, attempt_id: int, *, status: str, ts_no: str | None,
+                       description: str | None, pay_date: str | None) -> None:
+    cur.execute(
+        """
+        UPDATE payment_attempts
+        SET status = %(status)s, ts_no = COALESCE(ts_no, %(ts_no)s),
+            description = COALESCE(%(desc)s, description), pay_date = %(pay_date)s,
+            updated_at = now()
+        WHERE id = %(id)s
+        """,
+        {"id": attempt_id, "status": status, "ts_no": ts_no, "desc": description,
+         "pay_date": pay_date},
+    )
+
+
+def list_attempts_for_order(cur, order_id: int) -> list[PaymentAttempt]:
+    cur.execute(f"SELECT {COLUMNS} FROM payment_attempts WHERE order_id = %(id)s ORDER BY id",
+                {"id": order_id})
+    return [_attempt(row) for row in cur.fetchall()]
+
+
+def list_unsettled_attempts(cur, limit: int = 300) -> list[PaymentAttempt]:
+    """Attempts the bank may know more about than we do (for `sync-payments`)."""
+    cur.execute(
+        f"""
+        SELECT {COLUMNS} FROM payment_attempts
+        WHERE status IN ('new', 'open', 'error', 'void', 'failed')
+          AND created_at > now() - interval '14 days'
+        ORDER BY id
+        LIMIT %(limit)s
+        """,
+        {"limit": limit},
+    )
+    return [_attempt(row) for row in cur.fetchall()]

@@ -1,0 +1,93 @@
+"""One psycopg2 pool per process and the transaction helper every service uses."""
+import logging
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg2
+import psycopg2.errors
+from psycopg2.extras import RealDictCursor
+from psycopg2.pool import ThreadedConnectionPool
+
+log = logging.getLogger(__name__)
+
+EMBEDDED_DATA_DIR = Path(__file__).resolve().parent.parent / "pgdata"
+RETRYABLE = (psycopg2.errors.DeadlockDetected, psycopg2.errors.SerializationFailure)
+
+
+def embedded_database_url(data_dir: Path = EMBEDDED_DATA_DIR) -> str:
+    """Start (or join) the embedded PostgreSQL in the project's data folder."""
+    import pgserver  # imported here: only the embedded default needs it
+
+    server = pgserver.get_server(data_dir, cleanup_mode="stop")
+    log.info("event=embedded_postgres data_dir=%s", data_dir)
+    return server.get_uri()
+
+
+class Database:
+    """A lazily opened pool; `transaction()` is the only way in."""
+
+    def __init__(self, url: str | None, size: int):
+        self._url = url
+        self._size = size
+        self._pool: ThreadedConnectionPool | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        self._open()
+        return self._url
+
+    def _open(self) -> ThreadedConnectionPool:
+        with self._lock:
+            if self._pool is None:
+                if self._url is None:
+                    self._url = embedded_database_url()
+                # minconn == maxconn: psycopg2 closes a returned connection whenever
+                # minconn idle ones are already pooled, which would reconnect per request.
+                self._pool = ThreadedConnectionPool(self._size, self._size, self._url,
+                                                    cursor_factory=RealDictCursor)
+            return self._pool
+
+    @contextmanager
+    def transaction(self):
+        """Yield a cursor inside one transaction: commit on success, roll back on error."""
+        pool = self._open()
+        conn = self._getconn(pool)
+        broken = False
+        try:
+            with conn:
+                with conn.cursor() as cur:
+                    yield cur
+        except (psycopg2.OperationalError, psycopg2.InterfaceError):
+            broken = True
+            raise
+        finally:
+            pool.putconn(conn, close=broken or bool(conn.closed))
+
+    def run(self, work, *, attempts: int = 3):
+        """Run `work(cur)` in a transaction, retrying when PostgreSQL chose it as a deadlock victim."""
+        for attempt in range(attempts):
+            try:
+                with self.transaction() as cur:
+                    return work(cur)
+            except RETRYABLE:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+
+    def _getconn(self, pool):
+        # The pool raises instead of waiting when every connection is out; wait briefly.
+        for _ in range(200):
+            try:
+                return pool.getconn()
+            except psycopg2.pool.PoolError:
+                time.sleep(0.01)
+        return pool.getconn()
+
+    def close(self):
+        with self._lock:
+            if self._pool is not None:
+                self._pool.closeall()
+                self._pool = None

@@ -1,0 +1,62 @@
+"""SQL for the catalog and its stock."""
+from models.records import Product
+
+COLUMNS = "id, name, price, stock, image_url, description, active"
+
+
+def _product(row) -> Product:
+    return Product(**row)
+
+
+def list_products(cur, *, include_hidden: bool = False) -> list[Product]:
+    cur.execute(
+        f"""
+        SELECT {COLUMNS}
+        FROM products
+        WHERE active OR %(include_hidden)s
+        ORDER BY id
+        """,
+        {"include_hidden": include_hidden},
+    )
+    return [_product(row) for row in cur.fetchall()]
+
+
+def get_product(cur, product_id: int) -> Product | None:
+    cur.execute(f"SELECT {COLUMNS} FROM products WHERE id = %(id)s", {"id": product_id})
+    row = cur.fetchone()
+    return _product(row) if row else None
+
+
+def upsert_product(cur, product: Product) -> None:
+    """Insert or update one product; stock is set as given (the catalog import is authoritative)."""
+    cur.execute(
+        """
+        INSERT INTO products (id, name, price, stock, image_url, description, active)
+        VALUES (%(id)s, %(name)s, %(price)s, %(stock)s, %(image_url)s, %(description)s, %(active)s)
+        ON CONFLICT (id) DO UPDATE
+        SET name = EXCLUDED.name, price = EXCLUDED.price, stock = EXCLUDED.stock,
+            image_url = EXCLUDED.image_url, description = EXCLUDED.description,
+            active = EXCLUDED.active, updated_at = now()
+        """,
+        product.__dict__,
+    )
+
+
+def adjust_stock(cur, product_id: int, delta: int, reason: str, admin_id: int | None) -> int | None:
+    """Add `delta` to stock (never below zero) and log why; returns the new stock or None."""
+    cur.execute(
+        """
+        WITH changed AS (
+            UPDATE products SET stock = stock + %(delta)s, updated_at = now()
+            WHERE id = %(id)s AND stock + %(delta)s >= 0
+            RETURNING id, stock
+        ), logged AS (
+            INSERT INTO stock_adjustments (product_id, delta, reason, admin_id)
+            SELECT id, %(delta)s, %(reason)s, %(admin_id)s FROM changed
+        )
+        SELECT stock FROM changed
+        """,
+        {"id": product_id, "delta": delta, "reason": reason, "admin_id": admin_id},
+    )
+    row = cur.fetchone()
+    return row["stock"] if row else None

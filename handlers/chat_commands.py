@@ -1,0 +1,106 @@
+"""Turn what a shopper types into one command record."""
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MAX_NUMBER = 10**6
+
+
+@dataclass(frozen=True)
+class ShowProducts:
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class ShowCart:
+    pass
+
+
+@dataclass(frozen=True)
+class ChangeCart:
+    product_id: int
+    amount: int
+    relative: bool
+
+
+@dataclass(frozen=True)
+class Checkout:
+    pass
+
+
+@dataclass(frozen=True)
+class ShowOrders:
+    pass
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class SetRecipient:
+    name: str
+    phone: str
+    address: str
+
+
+@dataclass(frozen=True)
+class Malformed:
+    """A known command word written wrongly: answer with how to write it."""
+    usage_key: str
+
+
+@dataclass(frozen=True)
+class Unknown:
+    text: str
+
+
+WORDS = {
+    "商品": ShowProducts, "products": ShowProducts, "menu": ShowProducts, "菜單": ShowProducts,
+    "購物車": ShowCart, "cart": ShowCart,
+    "結帳": Checkout, "checkout": Checkout, "下單": Checkout,
+    "訂單": ShowOrders, "orders": ShowOrders,
+    "說明": Help, "help": Help, "?": Help, "？": Help,
+}
+CART = re.compile(r"^(?:cart|購物車)\s+(\S+)\s+(\S+)$", re.IGNORECASE)
+CART_WORD = re.compile(r"^(?:cart|購物車)(?:\s|$)")
+NUMBER = re.compile(r"^([+-]?)(\d{1,7})$")
+RECIPIENT = re.compile(r"^(?:收件|address)(?:\s+(.*))?$", re.IGNORECASE | re.DOTALL)
+
+
+def parse(text: str):
+    """The command a message asks for; never raises."""
+    # NFKC folds full-width digits and signs (ｃａｒｔ　１　＋２) into ASCII.
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    lowered = cleaned.lower()
+    if lowered in WORDS:
+        return WORDS[lowered]()
+    recipient = RECIPIENT.match(cleaned)
+    if recipient:
+        return _recipient(recipient.group(1) or "")
+    if CART_WORD.match(lowered):
+        return _cart(cleaned)
+    return Unknown(text=cleaned[:30])
+
+
+def _cart(cleaned: str):
+    match = CART.match(cleaned)
+    if not match:
+        return Malformed("cart_usage")
+    product, amount = match.group(1), NUMBER.match(match.group(2))
+    if not product.isdigit() or not amount or len(product) > 9:
+        return Malformed("cart_usage")
+    sign, digits = amount.groups()
+    value = int(digits)
+    if value > MAX_NUMBER:
+        return Malformed("cart_usage")
+    return ChangeCart(product_id=int(product), amount=-value if sign == "-" else value,
+                      relative=bool(sign))
+
+
+def _recipient(rest: str):
+    parts = rest.split(maxsplit=2)
+    if len(parts) < 3:
+        return SetRecipient("", "", "") if not parts else SetRecipient(*(parts + ["", ""])[:3])
+    return SetRecipient(*parts)

@@ -1,0 +1,124 @@
+"""One handler per LINE event type: parse, call one service, let it answer."""
+import logging
+from datetime import datetime, timedelta, timezone
+
+from linebot.v3.webhooks import (Event, FollowEvent, MessageEvent, PostbackEvent,
+                                 TextMessageContent, UnfollowEvent)
+from linebot.v3.models import UnknownEvent
+
+from handlers import chat_commands as cmd
+from handlers import postbacks
+from models import messages
+from models.errors import ShopError
+from services import cart, catalog, checkout, orders, payments, shoppers
+from services import answers
+from services.answers import Answer
+
+log = logging.getLogger(__name__)
+
+# LINE honours a reply token for about a minute after delivery; leave a margin, then push.
+REPLY_TOKEN_LIFE = timedelta(seconds=50)
+
+
+def parse_event(raw: dict):
+    """The SDK's model of a stored event, or UnknownEvent exactly as WebhookParser would give."""
+    try:
+        return Event.from_dict(raw)
+    except ValueError:
+        return UnknownEvent.new_from_json_dict(raw)
+
+
+def handle(rt, raw: dict, language: str | None) -> None:
+    """Work one inbox event; a ShopError becomes a helpful answer, anything else propagates."""
+    event = parse_event(raw)
+    answer = _answer_for(raw, language)
+    try:
+        if isinstance(event, MessageEvent) and isinstance(event.message, TextMessageContent):
+            handle_text_message(rt, event.message.text, answer)
+        elif isinstance(event, PostbackEvent):
+            handle_postback(rt, event.postback.data, answer)
+        elif isinstance(event, FollowEvent):
+            handle_follow(rt, answer)
+        elif isinstance(event, UnfollowEvent):
+            shoppers.unfollow(rt.db, answer)
+        else:
+            handle_other(rt, raw, answer)
+    except ShopError as error:
+        answers.answer_with(rt.db, answer, [messages.text(error.text_key, language,
+                                                           **error.params)])
+    rt.delivery.send_now(answer.outbox_ids)
+
+
+def _answer_for(raw: dict, language: str | None) -> Answer:
+    source = raw.get("source") or {}
+    timestamp = raw.get("timestamp") or 0
+    token = raw.get("replyToken") if raw.get("mode", "active") == "active" else None
+    return Answer(
+        user_id=source.get("userId") or "",
+        language=language,
+        event_id=raw.get("webhookEventId"),
+        reply_token=token,
+        reply_until=datetime.fromtimestamp(timestamp / 1000, timezone.utc) + REPLY_TOKEN_LIFE,
+    )
+
+
+def handle_text_message(rt, text: str, answer: Answer) -> None:
+    command = cmd.parse(text)
+    _run(rt, command, answer)
+
+
+def handle_postback(rt, data: str, answer: Answer) -> None:
+    command = postbacks.parse(data)
+    _run(rt, command, answer)
+
+
+def _run(rt, command, answer: Answer) -> None:
+    match command:
+        case cmd.ShowProducts(page=page):
+            catalog.show_products(rt.db, answer, page)
+        case cmd.ShowCart():
+            cart.show(rt.db, answer)
+        case cmd.ChangeCart(product_id=product_id, amount=amount, relative=relative):
+            cart.change_quantity(rt.db, answer, product_id, amount, relative=relative)
+        case cmd.Checkout():
+            checkout.checkout(rt.db, answer, hold_minutes=rt.settings.order_hold_minutes)
+        case cmd.ShowOrders():
+            orders.show_recent(rt.db, answer)
+        case postbacks.Pay(order_id=order_id, pay_type=pay_type):
+            payments.start_payment(rt.db, rt.bank, rt.payment_settings, answer, order_id,
+                                   pay_type)
+        case postbacks.CancelOrder(order_id=order_id):
+            orders.cancel(rt.db, answer, order_id)
+        case cmd.SetRecipient() as recipient:
+            shoppers.save_recipient(rt.db, answer, recipient.name, recipient.phone,
+                                    recipient.address)
+        case cmd.Help():
+            answers.answer_with(rt.db, answer, messages.help_text(answer.language))
+        case cmd.Malformed(usage_key=key):
+            answers.answer_with(rt.db, answer, [messages.text(key, answer.language)])
+        case postbacks.BadPostback():
+            answers.answer_with(rt.db, answer, [messages.text("bad_postback", answer.language)])
+        case cmd.Unknown(text=text):
+            answers.answer_with(rt.db, answer, [messages.text("unknown_command",
+                                                               answer.language, text=text)])
+
+
+def handle_follow(rt, answer: Answer) -> None:
+    """Greet a new (or returning) follower; their LINE language picks our texts."""
+    try:
+        profile = rt.messenger.get_profile(answer.user_id)
+        answer.language = profile.language
+        display_name = profile.display_name
+    except Exception as error:  # a greeting without the name beats no greeting
+        log.info("event=profile_unavailable error=%s", type(error).__name__)
+        display_name = None
+    shoppers.follow(rt.db, answer, display_name, rt.settings.shop_name)
+
+
+def handle_other(rt, raw: dict, answer: Answer) -> None:
+    """Stickers, images, joins…: a hint for a shopper's message, silence otherwise."""
+    if raw.get("type") == "message" and answer.reply_token:
+        answers.answer_with(rt.db, answer, [messages.text("unknown_command", answer.language,
+                                                           text="…")])
+    else:
+        answers.answer_with(rt.db, answer, [])

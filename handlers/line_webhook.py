@@ -1,0 +1,62 @@
+"""POST /callback: verify LINE's signature, store the events, answer 200 at once."""
+import json
+import logging
+
+from flask import Blueprint, abort, current_app, request
+from linebot.v3.exceptions import InvalidSignatureError
+from linebot.v3.webhook import SignatureValidator
+
+from db import inbox
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("line", __name__)
+
+# LINE's bodies are a few KB; anything near this is not LINE.
+MAX_BODY_BYTES = 1024 * 1024
+
+
+@bp.post("/callback")
+def callback():
+    """Store every signed event in the inbox before answering; the workers do the rest."""
+    rt = current_app.extensions["shop"]
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        abort(413)
+    if request.mimetype != "application/json":
+        abort(415)
+    signature = request.headers.get("X-Line-Signature")
+    if not signature:
+        abort(400, "missing X-Line-Signature")
+    body = request.get_data(as_text=True)
+    try:
+        if not rt.signature_validator.validate(body, signature):
+            raise InvalidSignatureError("signature mismatch")
+    except (InvalidSignatureError, ValueError):
+        abort(400, "invalid signature")
+    events = _events(body)
+    if events:
+        with rt.db.transaction() as cur:
+            fresh = inbox.store_events(cur, events, leased=rt.worker.threads > 0)
+        log.info("event=webhook_stored received=%d new=%d", len(events), len(fresh))
+        if fresh and rt.worker.threads > 0:
+            rt.worker.start()
+            rt.worker.submit(fresh)
+    return "OK"
+
+
+def _events(body: str) -> list[dict]:
+    """The events list, refusing shapes LINE never sends (they could not be stored or retried).
+
+    :raise 400: not JSON, no events list, or an event without a webhookEventId.
+    """
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        abort(400, "body is not JSON")
+    events = payload.get("events") if isinstance(payload, dict) else None
+    if not isinstance(events, list):
+        abort(400, "no events list")
+    for event in events:
+        if not isinstance(event, dict) or not isinstance(event.get("webhookEventId"), str):
+            abort(400, "event without webhookEventId")
+    return events

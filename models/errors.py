@@ -1,0 +1,56 @@
+"""Domain errors: each names the condition and the text the shopper sees."""
+
+
+class ShopError(Exception):
+    """Base: `text_key` and `params` render the shopper-facing message (models/texts.py)."""
+    text_key = "error_generic"
+
+    def __init__(self, **params):
+        super().__init__(self.text_key, params)
+        self.params = params
+
+
+class UnknownProduct(ShopError):
+    text_key = "unknown_product"
+
+
+class OutOfStock(ShopError):
+    text_key = "out_of_stock"
+
+
+class InvalidQuantity(ShopError):
+    text_key = "invalid_quantity"
+
+
+class EmptyCart(ShopError):
+    text_key = "empty_cart"
+
+
+class OrderNotFound(ShopError):
+    """Also raised for another shopper's order: never reveal that it exists."""
+    text_key = "order_not_found"
+
+
+class OrderNotPayable(ShopError):
+    text_key = "order_not_payable"
+
+
+class RecipientMissing(ShopError):
+    text_key = "recipient_missing"
+
+
+class InvalidRecipient(ShopError):
+    text_key = "invalid_recipient"
+
+
+class BankUnavailable(ShopError):
+    text_key = "bank_unavailable"
+
+
+class BankRefused(ShopError):
+    text_key = "bank_refused"
+
+
+class SoldOut(ShopError):
+    """Checkout found lines the shop can no longer cover; `names` lists them."""
+    text_key = "sold_out"

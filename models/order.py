@@ -1,0 +1,38 @@
+"""Order rules: totals, coupon discounts, how long a reservation holds."""
+from datetime import date, datetime, time, timedelta, timezone
+
+from models.records import CartLine, Coupon
+
+TAIPEI = timezone(timedelta(hours=8))
+
+
+def coupon_discount(coupon: Coupon | None, subtotal: int, now: datetime) -> int:
+    """NT$ off for this subtotal; 0 when the coupon is absent, used, expired or below its minimum."""
+    if coupon is None or coupon.used_at is not None or coupon.expires_at <= now:
+        return 0
+    if subtotal < coupon.min_spend:
+        return 0
+    if coupon.kind == "percent":
+        off = subtotal * coupon.value // 100
+    else:
+        off = coupon.value
+    # Never free: the bank needs a positive amount.
+    return max(0, min(off, subtotal - 1))
+
+
+def order_totals(lines: list[CartLine], coupon: Coupon | None, now: datetime) -> tuple[int, int, int]:
+    """(subtotal, discount, total) in whole NT$."""
+    subtotal = sum(line.amount for line in lines)
+    discount = coupon_discount(coupon, subtotal, now)
+    return subtotal, discount, subtotal - discount
+
+
+def atm_deadline(now: datetime, days: int) -> tuple[str, datetime]:
+    """The ATM ExpireDate (yyyyMMdd, Taipei) `days` ahead and the moment it ends."""
+    last_day: date = (now.astimezone(TAIPEI) + timedelta(days=days)).date()
+    ends = datetime.combine(last_day, time(23, 59, 59), tzinfo=TAIPEI)
+    return last_day.strftime("%Y%m%d"), ends
+
+
+def card_deadline(now: datetime, minutes: int) -> datetime:
+    return now + timedelta(minutes=minutes)

@@ -1,0 +1,46 @@
+"""Everything a request or worker needs, built once per process from Settings."""
+from dataclasses import dataclass
+
+from linebot.v3.webhook import SignatureValidator
+
+from config import Settings
+from db.pool import Database
+from handlers.line_api import LineMessenger
+from handlers.worker import InboxWorker
+from services.delivery import Delivery
+from services.payments import PaymentSettings
+from sinopac.client import QPayClient
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    messenger: LineMessenger
+    bank: QPayClient
+    delivery: Delivery
+    worker: InboxWorker
+    signature_validator: SignatureValidator
+    payment_settings: PaymentSettings
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    """One pool, one LINE client and one bank client per process (kept-alive connections)."""
+    db = Database(settings.database_url, settings.db_pool_size)
+    messenger = LineMessenger(settings.line_api_base_url, settings.line_channel_access_token,
+                              settings.http_timeout)
+    bank = QPayClient(settings.sinopac_api_url, settings.sinopac_shop_no, settings.hash_keys,
+                      settings.sinopac_x_key_id, timeout=settings.http_timeout)
+    rt = Runtime(
+        settings=settings, db=db, messenger=messenger, bank=bank,
+        delivery=Delivery(db, messenger), worker=None,
+        signature_validator=SignatureValidator(settings.line_channel_secret),
+        payment_settings=PaymentSettings(
+            shop_name=settings.shop_name,
+            return_url=f"{settings.public_base_url}/sinopac/return",
+            backend_url=f"{settings.public_base_url}/sinopac/notify",
+            atm_expire_days=settings.atm_expire_days,
+            card_hold_minutes=settings.card_hold_minutes),
+    )
+    rt.worker = InboxWorker(rt, settings.worker_threads)
+    return rt

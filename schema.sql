@@ -1,0 +1,148 @@
+-- The shop's whole state. Idempotent: `flask --app app init-db` runs it on every release.
+
+CREATE TABLE IF NOT EXISTS products (
+    id          integer PRIMARY KEY CHECK (id > 0),
+    name        text NOT NULL,
+    price       integer NOT NULL CHECK (price >= 0),
+    stock       integer NOT NULL CHECK (stock >= 0),
+    image_url   text,
+    description text NOT NULL DEFAULT '',
+    active      boolean NOT NULL DEFAULT true,
+    updated_at  timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS shoppers (
+    user_id           text PRIMARY KEY,
+    display_name      text,
+    language          text,
+    following         boolean NOT NULL DEFAULT true,
+    recipient_name    text,
+    recipient_phone   text,
+    recipient_address text,
+    created_at        timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS cart_items (
+    user_id    text NOT NULL,
+    product_id integer NOT NULL REFERENCES products (id),
+    quantity   integer NOT NULL CHECK (quantity > 0),
+    added_at   timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (user_id, product_id)
+);
+
+CREATE TABLE IF NOT EXISTS coupons (
+    id          bigserial PRIMARY KEY,
+    user_id     text NOT NULL UNIQUE,            -- one follower coupon per shopper, ever
+    code        text NOT NULL UNIQUE,
+    kind        text NOT NULL CHECK (kind IN ('amount', 'percent')),
+    value       integer NOT NULL CHECK (value > 0),
+    min_spend   integer NOT NULL DEFAULT 0,
+    expires_at  timestamptz NOT NULL,
+    used_at     timestamptz,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS orders (
+    id                bigserial PRIMARY KEY,
+    user_id           text NOT NULL,
+    status            text NOT NULL DEFAULT 'pending'
+                      CHECK (status IN ('pending', 'paid', 'shipped', 'expired', 'cancelled')),
+    subtotal          integer NOT NULL CHECK (subtotal >= 0),
+    discount          integer NOT NULL DEFAULT 0 CHECK (discount >= 0),
+    total             integer NOT NULL CHECK (total >= 0),
+    coupon_id         bigint REFERENCES coupons (id),
+    expires_at        timestamptz NOT NULL,
+    recipient_name    text,
+    recipient_phone   text,
+    recipient_address text,
+    flagged           boolean NOT NULL DEFAULT false,
+    flag_note         text,
+    tracking_note     text,
+    created_at        timestamptz NOT NULL DEFAULT now(),
+    paid_at           timestamptz,
+    shipped_at        timestamptz,
+    closed_at         timestamptz
+);
+CREATE INDEX IF NOT EXISTS orders_user_idx ON orders (user_id, id DESC);
+CREATE INDEX IF NOT EXISTS orders_pending_idx ON orders (expires_at) WHERE status = 'pending';
+
+-- A snapshot: later catalog edits never change what an order says.
+CREATE TABLE IF NOT EXISTS order_items (
+    order_id   bigint NOT NULL REFERENCES orders (id),
+    product_id integer NOT NULL,
+    name       text NOT NULL,
+    unit_price integer NOT NULL,
+    image_url  text,
+    quantity   integer NOT NULL CHECK (quantity > 0),
+    PRIMARY KEY (order_id, product_id)
+);
+
+-- One row per try at paying an order; its order_no is the bank's OrderNo.
+CREATE TABLE IF NOT EXISTS payment_attempts (
+    id           bigserial PRIMARY KEY,
+    order_no     text NOT NULL UNIQUE,
+    order_id     bigint NOT NULL REFERENCES orders (id),
+    pay_type     text NOT NULL CHECK (pay_type IN ('A', 'C')),
+    amount       integer NOT NULL CHECK (amount >= 0),
+    status       text NOT NULL DEFAULT 'new'
+                 CHECK (status IN ('new', 'open', 'paid', 'failed', 'void', 'error')),
+    request_key  text UNIQUE,                    -- the LINE event that asked for it
+    ts_no        text UNIQUE,                    -- the bank's transaction number
+    atm_bank_code text,
+    atm_pay_no   text,
+    atm_expire_date text,
+    card_url     text,
+    description  text,
+    pay_date     text,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    updated_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS payment_attempts_order_idx ON payment_attempts (order_id);
+
+-- Every LINE event, stored before LINE gets its 200; a redelivery is a no-op.
+CREATE TABLE IF NOT EXISTS inbox (
+    webhook_event_id text PRIMARY KEY,
+    user_id          text,
+    event            jsonb NOT NULL,
+    status           text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'dead')),
+    attempts         integer NOT NULL DEFAULT 0,
+    locked_until     timestamptz NOT NULL DEFAULT now(),
+    last_error       text,
+    received_at      timestamptz NOT NULL DEFAULT now(),
+    processed_at     timestamptz
+);
+CREATE INDEX IF NOT EXISTS inbox_pending_idx ON inbox (locked_until) WHERE status = 'pending';
+
+-- Every message to a shopper, stored in the transaction that caused it, sent after commit.
+CREATE TABLE IF NOT EXISTS outbox (
+    id           bigserial PRIMARY KEY,
+    user_id      text NOT NULL,
+    messages     jsonb NOT NULL,
+    reply_token  text,
+    reply_until  timestamptz,
+    retry_key    uuid NOT NULL UNIQUE,
+    status       text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'dead')),
+    attempts     integer NOT NULL DEFAULT 0,
+    locked_until timestamptz NOT NULL DEFAULT now(),
+    last_error   text,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    sent_at      timestamptz
+);
+CREATE INDEX IF NOT EXISTS outbox_pending_idx ON outbox (locked_until) WHERE status = 'pending';
+
+CREATE TABLE IF NOT EXISTS stock_adjustments (
+    id         bigserial PRIMARY KEY,
+    product_id integer NOT NULL REFERENCES products (id),
+    delta      integer NOT NULL,
+    reason     text NOT NULL,
+    admin_id   bigint,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS admins (
+    id            bigserial PRIMARY KEY,
+    email         text NOT NULL UNIQUE,
+    password_hash text NOT NULL,
+    api_token_hash text,
+    created_at    timestamptz NOT NULL DEFAULT now()
+);

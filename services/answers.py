@@ -1,0 +1,37 @@
+"""Where an event's answer goes: queued in the same transaction as the work it reports."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from db import inbox, outbox
+
+
+@dataclass
+class Answer:
+    """The shopper to answer, and how: reply token while fresh, else push."""
+    user_id: str
+    language: str | None = None
+    event_id: str | None = None
+    reply_token: str | None = None
+    reply_until: datetime | None = None
+    outbox_ids: list[int] = field(default_factory=list)
+
+    def send(self, cur, messages: list[dict]) -> None:
+        """Queue `messages` and mark the event done, inside the caller's transaction."""
+        if not messages:
+            if self.event_id:
+                inbox.mark_done(cur, self.event_id)
+            return
+        self.outbox_ids.append(outbox.enqueue(
+            cur, self.user_id, messages, reply_token=self.reply_token,
+            reply_until=self.reply_until, done_event_id=self.event_id))
+
+
+def push_to(cur, user_id: str, messages: list[dict]) -> int:
+    """Queue a push (no event to reply to): payment results, shipping news."""
+    return outbox.enqueue(cur, user_id, messages)
+
+
+def answer_with(db, answer: Answer, messages: list[dict]) -> None:
+    """Answer an event that changes nothing else (help, errors, hints)."""
+    with db.transaction() as cur:
+        answer.send(cur, messages)

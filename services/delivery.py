@@ -1,0 +1,75 @@
+"""Sending queued messages: reply while the token is fresh, else push; retry until LINE accepts."""
+import logging
+from datetime import datetime, timezone
+
+from db import outbox
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+
+
+class LineSendError(Exception):
+    """A send failed; `retry` says whether trying again later can help."""
+
+    def __init__(self, status: int | None, message: str, *, retry: bool,
+                 token_spent: bool = False):
+        super().__init__(f"LINE {status}: {message}")
+        self.status = status
+        self.retry = retry
+        self.token_spent = token_spent
+
+
+class Delivery:
+    """Drains the outbox through a LineMessenger (or anything with reply/push)."""
+
+    def __init__(self, db, messenger):
+        self.db = db
+        self.messenger = messenger
+
+    def send_now(self, ids: list[int]) -> int:
+        """Send messages just committed by this process (they are leased to us)."""
+        if not ids:
+            return 0
+        with self.db.transaction() as cur:
+            rows = outbox.claim(cur, ids=ids)
+        return self._send_rows(rows)
+
+    def send_pending(self, limit: int = 20) -> int:
+        """Send messages whose sender died or failed earlier; returns how many were sent."""
+        with self.db.transaction() as cur:
+            rows = outbox.claim(cur, limit=limit)
+        return self._send_rows(rows)
+
+    def _send_rows(self, rows) -> int:
+        sent = 0
+        for row in rows:
+            sent += self._send(row)
+        return sent
+
+    def _send(self, row) -> int:
+        try:
+            if row["reply_token"] and row["reply_until"] > datetime.now(timezone.utc):
+                try:
+                    self.messenger.reply(row["reply_token"], row["messages"])
+                except LineSendError as error:
+                    if not error.token_spent:
+                        raise
+                    self._push(row)
+            else:
+                self._push(row)
+        except LineSendError as error:
+            give_up = not error.retry or row["attempts"] >= MAX_ATTEMPTS
+            delay = min(600, 2 ** row["attempts"])
+            with self.db.transaction() as cur:
+                outbox.mark_failed(cur, row["id"], str(error), give_up=give_up,
+                                   retry_in_seconds=delay, drop_reply_token=True)
+            log.warning("event=line_send_failed outbox_id=%s status=%s give_up=%s",
+                        row["id"], error.status, give_up)
+            return 0
+        with self.db.transaction() as cur:
+            outbox.mark_sent(cur, row["id"])
+        return 1
+
+    def _push(self, row) -> None:
+        self.messenger.push(row["user_id"], row["messages"], str(row["retry_key"]))

@@ -1,0 +1,49 @@
+"""A shopper's orders: listing, cancelling, and expiring the unpaid ones."""
+from db import orders, shoppers
+from models import messages
+from models.errors import OrderNotFound, OrderNotPayable
+from services.answers import Answer, push_to
+
+
+def show_recent(db, answer: Answer, limit: int = 5):
+    """Answer with the shopper's recent orders and their status."""
+    with db.transaction() as cur:
+        recent = orders.list_orders_for(cur, answer.user_id, limit)
+        answer.send(cur, messages.order_list(recent, answer.language))
+        return recent
+
+
+def cancel(db, answer: Answer, order_id: int) -> None:
+    """The shopper cancels their own unpaid order; its stock goes back.
+
+    :raise OrderNotFound: no such order for this shopper.
+    :raise OrderNotPayable: it is no longer pending.
+    """
+    def work(cur):
+        order = orders.get_order(cur, order_id, for_update=True)
+        if order is None or order.user_id != answer.user_id:
+            raise OrderNotFound()
+        if not orders.release_orders(cur, "cancelled", order_id=order_id):
+            raise OrderNotPayable(order_id=order_id,
+                                  status=messages.status_text(order.status, answer.language))
+        answer.send(cur, [messages.text("order_cancelled", answer.language, order_id=order_id)])
+    db.run(work)
+
+
+def release_overdue(cur) -> list[int]:
+    """Expire every pending order past its deadline, return its stock and queue a notice.
+
+    Returns the ids of the queued notices (the sweeper or the poller sends them).
+    """
+    closed = orders.release_orders(cur, "expired", overdue_only=True)
+    notices = []
+    for row in closed:
+        language = shoppers.get_language(cur, row["user_id"])
+        notices.append(push_to(cur, row["user_id"], [messages.text(
+            "order_expired_notice", language, order_id=row["id"])]))
+    return notices
+
+
+def expire_overdue(db) -> list[int]:
+    """`flask expire-orders`: the scheduled sweep; returns the notices to send."""
+    return db.run(release_overdue)

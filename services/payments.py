@@ -1,0 +1,182 @@
+"""Paying an order through the bank, and applying what the bank says happened."""
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from db import orders, payments, shoppers
+from models import messages
+from models.errors import BankRefused, BankUnavailable, OrderNotFound, OrderNotPayable
+from models.order import atm_deadline, card_deadline
+from models.payment import PaymentDecision, decide
+from models.records import Order, PaymentAttempt, PaymentResult
+from services.answers import Answer, push_to
+from sinopac.errors import BankRejectedError, SinoPacError
+from sinopac.records import ATMParam, CardParam, OrderCreateRequest
+
+log = logging.getLogger(__name__)
+
+SINOPAC_BANK_CODE = "807"
+
+
+@dataclass(frozen=True)
+class AppliedPayment:
+    decision: PaymentDecision
+    order: Order
+    outbox_ids: list[int]
+
+
+@dataclass(frozen=True)
+class PaymentSettings:
+    shop_name: str
+    return_url: str
+    backend_url: str
+    atm_expire_days: int
+    card_hold_minutes: int
+
+
+def start_payment(db, bank, conf: PaymentSettings, answer: Answer, order_id: int,
+                  pay_type: str, now: datetime | None = None) -> PaymentAttempt | None:
+    """Create the bank order for `order_id` (ATM 'A' or card 'C') and answer with how to pay.
+
+    Our attempt row is committed before the bank call, so a crash or timeout leaves a record
+    the reconciler can settle, and a retried LINE event reuses the same OrderNo.
+    :raise ShopError: not the shopper's order, not payable, or the bank failed.
+    """
+    now = now or datetime.now(timezone.utc)
+    order, attempt = db.run(lambda cur: _prepare(cur, answer, order_id, pay_type, now))
+    if attempt.status not in ("new", "error"):
+        return attempt
+    expire_date, atm_ends = atm_deadline(now, conf.atm_expire_days)
+    request = OrderCreateRequest(
+        OrderNo=attempt.order_no, Amount=attempt.amount, PayType=pay_type,
+        PrdtName=_product_name(conf.shop_name, order.id),
+        ReturnURL=conf.return_url, BackendURL=conf.backend_url,
+        ATMParam=ATMParam(ExpireDate=expire_date) if pay_type == "A" else None,
+        CardParam=CardParam(AutoBilling="Y", ExpMinutes=30) if pay_type == "C" else None,
+        Param1=str(order.id))
+    try:
+        created = bank.order_create(request)
+    except SinoPacError as error:
+        db.run(lambda cur: payments.mark_attempt_error(cur, attempt.id, str(error)))
+        log.warning("event=payment_create_failed order_no=%s error=%s",
+                    attempt.order_no, type(error).__name__)
+        if isinstance(error, BankRejectedError):
+            raise BankRefused(order_id=order.id, reason=error.description or "") from None
+        raise BankUnavailable(order_id=order.id) from None
+
+    hold_until = atm_ends if pay_type == "A" else card_deadline(now, conf.card_hold_minutes)
+
+    def record(cur):
+        recorded = payments.record_bank_order(
+            cur, attempt.id, ts_no=created.TSNo,
+            atm_bank_code=SINOPAC_BANK_CODE if pay_type == "A" else None,
+            atm_pay_no=created.AtmPayNo, atm_expire_date=expire_date if pay_type == "A" else None,
+            card_url=created.CardPayURL, description=created.Description)
+        if recorded.status != "open":
+            raise OrderNotPayable(order_id=order.id, status=messages.status_text(
+                "expired", answer.language))
+        orders.extend_hold(cur, order.id, hold_until)
+        answer.send(cur, messages.payment_instructions(order.id, recorded, hold_until,
+                                                       conf.card_hold_minutes, answer.language))
+        return recorded
+    return db.run(record)
+
+
+def _prepare(cur, answer: Answer, order_id: int, pay_type: str,
+             now: datetime) -> tuple[Order, PaymentAttempt]:
+    order = orders.get_order(cur, order_id, for_update=True)
+    if order is None or order.user_id != answer.user_id:
+        raise OrderNotFound()
+    if answer.event_id:
+        earlier = payments.get_attempt_for_request(cur, answer.event_id)
+        if earlier is not None:
+            return order, earlier
+    if order.status != "pending" or order.expires_at <= now:
+        status = order.status if order.status != "pending" else "expired"
+        raise OrderNotPayable(order_id=order.id,
+                              status=messages.status_text(status, answer.language))
+    attempt = payments.create_attempt(
+        cur, order_id=order.id, order_no=new_order_no(order.id), pay_type=pay_type,
+        amount=order.total, request_key=answer.event_id)
+    return order, attempt
+
+
+def new_order_no(order_id: int) -> str:
+    """The bank's OrderNo: unique per shop (sandbox shops are shared), ≤50 chars, no ' \" %."""
+    return f"{order_id:06d}P{secrets.token_hex(4).upper()}"
+
+
+def _product_name(shop_name: str, order_id: int) -> str:
+    # §7.1: PrdtName ≤ 60 characters and free of ' " %.
+    return re.sub(r"['\"%]", "", f"{shop_name} 訂單 #{order_id}")[:60]
+
+
+def apply_payment_result(db, result: PaymentResult) -> AppliedPayment | None:
+    """Apply one bank result exactly once: repeated, late or out-of-order notices change nothing more.
+
+    Returns what was decided (with the pushes to send), or None for an OrderNo that isn't ours.
+    """
+    def work(cur):
+        found = payments.lock_attempt(cur, result.order_no)
+        if found is None:
+            log.warning("event=payment_unknown_order_no order_no=%s", result.order_no)
+            return None
+        # Lock the order before the attempt, the same order expiry takes them in.
+        order = orders.get_order(cur, found.order_id, for_update=True)
+        decision = decide(found, order.status, result)
+        if decision.attempt_status:
+            payments.set_attempt_result(cur, found.id, status=decision.attempt_status,
+                                        ts_no=result.ts_no, description=result.description,
+                                        pay_date=result.pay_date)
+        if decision.order_paid:
+            orders.mark_paid(cur, order.id)
+        if decision.flag:
+            orders.flag_order(cur, order.id, decision.flag)
+        outbox_ids = []
+        if decision.notify:
+            language = shoppers.get_language(cur, order.user_id)
+            outbox_ids.append(push_to(cur, order.user_id, messages.payment_notice(
+                decision.notify, order, found, result, language)))
+        log.info("event=payment_applied order_no=%s paid=%s attempt_status=%s flag=%s",
+                 result.order_no, result.paid, decision.attempt_status, bool(decision.flag))
+        return AppliedPayment(decision, order, outbox_ids)
+    return db.run(work)
+
+
+def result_from_pay_query(response) -> PaymentResult:
+    """The payment result inside an OrderPayQuery answer (§8.2: decide on TSResultContent)."""
+    content = response.TSResultContent
+    return PaymentResult(order_no=content.OrderNo, paid=content.Status == "S",
+                         amount=content.Amount, ts_no=content.TSNo,
+                         description=content.Description or None, pay_date=content.PayDate)
+
+
+def sync_payments(db, bank) -> tuple[dict, list[int]]:
+    """Ask the bank (OrderQuery) about every unsettled attempt and apply what it knows.
+
+    Returns counts and the pushes to send.
+    """
+    with db.transaction() as cur:
+        attempts = payments.list_unsettled_attempts(cur)
+    counts = {"checked": 0, "paid": 0, "errors": 0}
+    outbox_ids: list[int] = []
+    for attempt in attempts:
+        try:
+            answer = bank.order_query(order_no=attempt.order_no)
+        except SinoPacError as error:
+            counts["errors"] += 1
+            log.warning("event=sync_query_failed order_no=%s error=%s", attempt.order_no,
+                        type(error).__name__)
+            continue
+        counts["checked"] += 1
+        for item in answer.OrderList:
+            if item.OrderNo == attempt.order_no and item.is_paid:
+                applied = apply_payment_result(db, PaymentResult(
+                    order_no=item.OrderNo, paid=True, amount=item.Amount, ts_no=item.TSNo,
+                    pay_date=item.PayDate))
+                if applied:
+                    outbox_ids.extend(applied.outbox_ids)
+                    counts["paid"] += applied.decision.attempt_status == "paid"
+    return counts, outbox_ids
