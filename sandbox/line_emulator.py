@@ -23,7 +23,7 @@ __all__ = ["LineState", "create_line_emulator", "serve_in_thread", "validate_mes
 
 def create_line_emulator(state: LineState) -> Flask:
     """Build the emulator app; every request reads and writes `state`."""
-    app = Flask(__name__)
+    app = Flask("sandbox")
     # LINE answers 413 for bodies over 2 MB (§2.1); Werkzeug raises it when the body is read.
     app.config["MAX_CONTENT_LENGTH"] = L.MAX_REQUEST_BYTES
     app.json.ensure_ascii = False
@@ -36,7 +36,9 @@ def create_line_emulator(state: LineState) -> Flask:
 def serve_in_thread(app: Flask, host: str = "127.0.0.1", port: int = 0) -> tuple[BaseWSGIServer, str]:
     """Serve `app` from a daemon thread; returns the server (call `.shutdown()`) and its base URL."""
     server = make_server(host, port, app, threaded=True)
-    threading.Thread(target=server.serve_forever, name=f"serve-{server.port}", daemon=True).start()
+    # A short poll interval keeps `shutdown()` fast in test teardown.
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                     name=f"serve-{server.port}", daemon=True).start()
     return server, f"http://{host}:{server.port}"
 
 
