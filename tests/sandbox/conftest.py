@@ -31,7 +31,6 @@ class TinyBot:
     """What the test bot saw; `reply_with(event)` returns messages to reply, or None for no reply."""
 
     events: list = field(default_factory=list)
-    payload_events: list = field(default_factory=list)
     reply_with: Callable | None = None
 
 
