@@ -173,8 +173,27 @@ class Shop:
         return self.sql("SELECT stock FROM products WHERE id = %s", (product_id,))[0]["stock"]
 
     # the bank
-    def wait_for_notifications(self, count: int) -> None:
-        assert self.bank.wait_for_notifications(count, timeout=5.0)
+    def attempts(self, order_id: int) -> list[dict]:
+        return self.sql("SELECT * FROM payment_attempts WHERE order_id = %s ORDER BY id", (order_id,))
+
+    def order(self, order_id: int) -> dict:
+        return self.sql("SELECT * FROM orders WHERE id = %s", (order_id,))[0]
+
+    def checkout(self, user_id: str, **cart) -> int:
+        """Fill the cart (product id → quantity) and place the order; returns its id."""
+        for product_id, quantity in cart.items():
+            self.text(user_id, f"cart {product_id.lstrip('p')} {quantity}")
+        self.postback(user_id, "action=buy")
+        return self.sql("SELECT max(id) AS id FROM orders WHERE user_id = %s", (user_id,))[0]["id"]
+
+    def pay_with(self, user_id: str, order_id: int, method: str) -> list[dict]:
+        return self.postback(user_id, f"action=pay&order={order_id}&method={method}")
+
+    def bank_pays(self, order_no: str, *, decline: bool = False) -> None:
+        """The bank settles an order (as if the shopper paid) and its notice is handled."""
+        before = len(self.bank.notifications)
+        (self.bank.decline if decline else self.bank.pay)(order_no)
+        self.bank.wait_for_notifications(before + 1)
 
     def wait_until(self, condition, timeout=5.0):
         deadline = time.monotonic() + timeout

@@ -1,0 +1,86 @@
+"""`python -m sandbox`: the whole shop offline — bot, LINE emulator, bank emulator — on loopback.
+
+The bot uses the embedded PostgreSQL (or DATABASE_URL), loads the demo catalog on first start,
+and talks to the emulators only through LINE_API_BASE_URL and SINOPAC_API_URL, as in production.
+"""
+import argparse
+import json
+import logging
+import secrets
+import time
+from pathlib import Path
+
+from app import create_app
+from db.migrate import init_db
+from sandbox.line_emulator import LineState, create_line_emulator, serve_in_thread
+from services import catalog
+from sinopac.emulator import create_emulator
+from sinopac.emulator_state import EmulatorState
+
+DEMO_CATALOG = Path(__file__).resolve().parent.parent / "data" / "demo_products.json"
+SHOP_NO = "NA0249_001"
+# The bank's public sandbox demo keys (shared refs §10.1, H2); the emulator knows them too.
+DEMO_HASH_KEYS = ("86D50DEF3EB7400E", "01FD27C09E5549E5", "9E004965F4244953", "7FB3385F414E4F91")
+
+
+def start(host: str, bot_port: int, line_port: int, bank_port: int, shop_name: str) -> dict:
+    """Start the three servers in this process; returns their URLs and the running pieces."""
+    secret, token, x_key_id = secrets.token_hex(16), secrets.token_urlsafe(32), secrets.token_hex(8)
+    bank_state = EmulatorState(public_url=f"http://{host}:{bank_port}")
+    bank_state.add_shop(SHOP_NO, DEMO_HASH_KEYS, x_key_id)
+    bank_server, bank_url = serve_in_thread(create_emulator(bank_state), host, bank_port)
+
+    bot_url = f"http://{host}:{bot_port}"
+    line_state = LineState(secret, token, f"{bot_url}/callback", bot_name=shop_name)
+    line_server, line_url = serve_in_thread(create_line_emulator(line_state), host, line_port)
+
+    app = create_app({
+        "LINE_CHANNEL_SECRET": secret, "LINE_CHANNEL_ACCESS_TOKEN": token,
+        "LINE_API_BASE_URL": line_url, "SINOPAC_API_URL": f"{bank_url}/api",
+        "SINOPAC_SHOP_NO": SHOP_NO, "SINOPAC_HASH_A1": DEMO_HASH_KEYS[0],
+        "SINOPAC_HASH_A2": DEMO_HASH_KEYS[1], "SINOPAC_HASH_B1": DEMO_HASH_KEYS[2],
+        "SINOPAC_HASH_B2": DEMO_HASH_KEYS[3], "SINOPAC_X_KEY_ID": x_key_id,
+        "PUBLIC_BASE_URL": bot_url, "SHOP_NAME": shop_name, "WORKER_THREADS": "2",
+    })
+    rt = app.extensions["shop"]
+    init_db(rt.db)
+    with rt.db.transaction() as cur:
+        cur.execute("SELECT count(*) AS n FROM products")
+        empty = cur.fetchone()["n"] == 0
+    if empty:
+        items = catalog.parse_catalog(json.loads(DEMO_CATALOG.read_text(encoding="utf-8")))
+        catalog.import_catalog(rt.db, items)
+    rt.worker.start()
+    bot_server, _ = serve_in_thread(app, host, bot_port)
+    return {"app": app, "servers": [bot_server, line_server, bank_server],
+            "chat_url": f"{line_url}/chat", "bot_url": bot_url, "line_url": line_url,
+            "bank_url": bank_url, "line_state": line_state, "bank_state": bank_state}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Run the LINE shop bot offline with emulators.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000, help="the bot")
+    parser.add_argument("--line-port", type=int, default=8002)
+    parser.add_argument("--bank-port", type=int, default=8001)
+    parser.add_argument("--shop-name", default="LINE 小舖")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    running = start(args.host, args.port, args.line_port, args.bank_port, args.shop_name)
+    print(f"""
+  LINE shop sandbox is running.
+    Chat with the shop:   {running['chat_url']}
+    Bot (webhook):        {running['bot_url']}/callback
+    Bank emulator (ATM):  {running['bank_url']}/atm/transfer
+  Ctrl-C to stop.
+""", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        for server in running["servers"]:
+            server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""The commands an engineer runs, and the settings the app refuses to start without."""
+import json
+
+import pytest
+
+from app import create_app
+from config import ConfigError, load_settings
+from tests.conftest import settings_for
+
+
+def test_missing_settings_are_all_named_at_once():
+    with pytest.raises(ConfigError) as error:
+        load_settings({}, environ={"LINE_CHANNEL_SECRET": "x", "SINOPAC_HASH_A1": " "})
+    message = str(error.value)
+    for name in ("LINE_CHANNEL_ACCESS_TOKEN", "SINOPAC_SHOP_NO", "SINOPAC_HASH_A1",
+                 "SINOPAC_X_KEY_ID", "PUBLIC_BASE_URL"):
+        assert name in message
+    assert "LINE_CHANNEL_SECRET" not in message
+
+
+def test_settings_never_show_secrets_in_repr(database_url):
+    settings = load_settings(settings_for(database_url, "http://l", "http://b", "http://p"),
+                             environ={})
+    assert "test-channel-secret" not in repr(settings)
+    assert settings.sinopac_api_url == "http://b/api"
+
+
+def test_init_db_is_idempotent(shop):
+    runner = shop.app.test_cli_runner()
+    for _ in range(2):
+        result = runner.invoke(args=["init-db"])
+        assert result.exit_code == 0, result.output
+
+
+def test_import_products_upserts_the_catalog(shop, tmp_path):
+    catalog = tmp_path / "catalog.json"
+    catalog.write_text(json.dumps([
+        {"id": 1, "name": "烏龍茶", "price": 450, "stock": 20},
+        {"id": 2, "name": "芒果乾", "price": 280, "stock": 5, "image_url": "https://x/m.jpg",
+         "description": "甜"},
+    ], ensure_ascii=False), encoding="utf-8")
+    runner = shop.app.test_cli_runner()
+    assert "Imported 2 products" in runner.invoke(args=["import-products", str(catalog)]).output
+    catalog.write_text(json.dumps([{"id": 1, "name": "高山烏龍茶", "price": 500, "stock": 7}],
+                                  ensure_ascii=False), encoding="utf-8")
+    runner.invoke(args=["import-products", str(catalog)])
+    rows = shop.sql("SELECT id, name, price, stock FROM products ORDER BY id")
+    assert [tuple(r.values()) for r in rows] == [(1, "高山烏龍茶", 500, 7), (2, "芒果乾", 280, 5)]
+
+
+def test_demo_catalog_imports(shop):
+    result = shop.app.test_cli_runner().invoke(args=["import-products", "data/demo_products.json"])
+    assert result.exit_code == 0, result.output
+    assert shop.sql("SELECT count(*) AS n FROM products")[0]["n"] >= 5
+
+
+@pytest.mark.parametrize("content, problem", [
+    ("not json", "catalog.json"),
+    ('{"id": 1}', "JSON array"),
+    ('[{"id": 0, "name": "x", "price": 1, "stock": 1}]', "positive"),
+    ('[{"id": 1, "name": "", "price": 1, "stock": 1}]', "name"),
+    ('[{"id": 1, "name": "x", "price": -1, "stock": 1}]', "price"),
+    ('[{"id": 1, "name": "x", "price": 1, "stock": "3"}]', "stock"),
+    ('[{"id": 1, "name": "x", "price": 1, "stock": 1}, {"id": 1, "name": "y", "price": 1, "stock": 1}]', "twice"),
+])
+def test_bad_catalog_is_refused_with_a_clear_message_and_nothing_imported(shop, tmp_path,
+                                                                          content, problem):
+    catalog = tmp_path / "catalog.json"
+    catalog.write_text(content, encoding="utf-8")
+    result = shop.app.test_cli_runner().invoke(args=["import-products", str(catalog)])
+    assert result.exit_code != 0 and problem in result.output
+    assert shop.sql("SELECT count(*) AS n FROM products")[0]["n"] == 0
+
+
+def test_create_app_without_settings_refuses_to_start(monkeypatch):
+    for name in ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "PUBLIC_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ConfigError, match="LINE_CHANNEL_SECRET"):
+        create_app()
