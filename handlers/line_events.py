@@ -21,11 +21,14 @@ REPLY_TOKEN_LIFE = timedelta(seconds=50)
 
 
 def parse_event(raw: dict):
-    """The SDK's model of a stored event, or UnknownEvent exactly as WebhookParser would give."""
+    """The SDK's model of a stored event, UnknownEvent as WebhookParser would give, or None."""
     try:
         return Event.from_dict(raw)
     except ValueError:
-        return UnknownEvent.new_from_json_dict(raw)
+        try:
+            return UnknownEvent.new_from_json_dict(raw)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
 
 
 def handle(rt, raw: dict, language: str | None) -> None:
@@ -44,21 +47,27 @@ def handle(rt, raw: dict, language: str | None) -> None:
         else:
             handle_other(rt, raw, answer)
     except ShopError as error:
-        answers.answer_with(rt.db, answer, [messages.text(error.text_key, language,
+        answers.answer_with(rt.db, answer, [messages.text(error.text_key, answer.language,
                                                            **error.params)])
     rt.delivery.send_now(answer.outbox_ids)
 
 
 def _answer_for(raw: dict, language: str | None) -> Answer:
-    source = raw.get("source") or {}
-    timestamp = raw.get("timestamp") or 0
+    """Who to answer and how; tolerant of any shape, since a stored event may be odd."""
+    source = raw.get("source") if isinstance(raw.get("source"), dict) else {}
+    user_id = source.get("userId") if isinstance(source.get("userId"), str) else ""
     token = raw.get("replyToken") if raw.get("mode", "active") == "active" else None
+    timestamp = raw.get("timestamp")
+    try:
+        delivered = datetime.fromtimestamp(timestamp / 1000, timezone.utc)
+    except (TypeError, ValueError, OverflowError, OSError):
+        delivered = datetime.now(timezone.utc)
     return Answer(
-        user_id=source.get("userId") or "",
+        user_id=user_id,
         language=language,
         event_id=raw.get("webhookEventId"),
-        reply_token=token,
-        reply_until=datetime.fromtimestamp(timestamp / 1000, timezone.utc) + REPLY_TOKEN_LIFE,
+        reply_token=token if isinstance(token, str) else None,
+        reply_until=delivered + REPLY_TOKEN_LIFE,
     )
 
 

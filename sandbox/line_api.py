@@ -83,6 +83,15 @@ def _retry_conflict(sent: list | None) -> None:
     request.environ["line.request_id"] = request_id
 
 
+def _inject_fault() -> None:
+    """Apply a test's fault knob: fail now, or deliver and then lose the answer."""
+    fault = state().take_fault()
+    if fault == "before":
+        raise LineApiError(500, "Internal server error")
+    if fault == "after":
+        request.environ["line.fail_after"] = True
+
+
 def _deliver(user_id: str, messages: list[dict], via: str) -> None:
     """Put messages in a user's conversation unless the user blocked the account (§2.4)."""
     user = state().user(user_id)
@@ -94,6 +103,8 @@ def _deliver(user_id: str, messages: list[dict], via: str) -> None:
 
 
 def _ok(body: dict, status: int = 200) -> Response:
+    if request.environ.get("line.fail_after"):
+        raise LineApiError(500, "Internal server error")
     response = jsonify(body)
     response.status_code = status
     if "line.request_id" in request.environ:
@@ -104,6 +115,7 @@ def _ok(body: dict, status: int = 200) -> Response:
 @bp.post("/message/reply")
 def reply():
     """Reply with 1-5 messages using a single-use reply token (§2.3)."""
+    _inject_fault()
     body = json_body()
     messages = _checked_messages(body)
     user_id = state().use_reply_token(str(body.get("replyToken", "")))
@@ -117,6 +129,7 @@ def reply():
 @bp.post("/message/push")
 def push():
     """Push to a known user; blocked users get nothing but the call still succeeds (§2.4)."""
+    _inject_fault()
     body = json_body()
     messages = _checked_messages(body)
     if state().user(str(body.get("to", ""))) is None:

@@ -94,6 +94,10 @@ class LineState:
         self._rich_menus: dict[str, RichMenu] = {}
         self._default_rich_menu_id: str | None = None
         self._counters = _Counters()
+        # Fault knobs for tests: the next `fail_next` reply/push calls answer 500, either
+        # before delivering ("before") or after delivering, as if the answer were lost ("after").
+        self.fail_next = 0
+        self.fail_mode = "before"
         self._errors: deque = deque(maxlen=_KEPT_ERRORS)
         self._message_seq = 500000000000000000
         self.webhook = WebhookSender(self, timeout=webhook_timeout)
@@ -261,6 +265,14 @@ class LineState:
             self._default_rich_menu_id = rich_menu_id
 
     # counters
+    def take_fault(self) -> str | None:
+        """The fault mode to apply to this call, if a test asked for one."""
+        with self._changed:
+            if self.fail_next <= 0:
+                return None
+            self.fail_next -= 1
+            return self.fail_mode
+
     def count(self, name: str, amount: int = 1) -> None:
         """Increase one counter (replies, pushes, multicasts, undelivered, webhooks, webhook_failures)."""
         with self._changed:

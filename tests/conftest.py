@@ -144,10 +144,16 @@ class Shop:
         self.work()
         return self.bot_messages(user_id)[seen:]
 
-    def work(self) -> None:
-        """Process everything queued (the tests run without background workers by default)."""
-        while self.rt.worker.run_pending():
-            pass
+    def work(self, timeout: float = 10.0) -> None:
+        """Process every claimable event here, and wait for those leased to background workers."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.rt.worker.run_pending():
+                continue
+            if not self.sql("SELECT 1 FROM inbox WHERE status = 'pending' AND locked_until > now() "
+                            "AND last_error IS NULL"):
+                return
+            time.sleep(0.02)
 
     def bot_messages(self, user_id: str) -> list[dict]:
         return [entry["message"] for entry in self.line.conversation(user_id)

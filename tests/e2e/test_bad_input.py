@@ -1,0 +1,100 @@
+"""Whatever shoppers type and whatever arrives signed: no 500, no change on error, a helpful reply."""
+import json
+import time
+import uuid
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from handlers import line_events
+from sandbox.line_validator import validate_messages
+from sandbox.line_webhook_sender import sign
+from tests.conftest import CHANNEL_SECRET, message_text
+
+FUZZ = settings(max_examples=60, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
+WORDS = st.sampled_from(["cart", "購物車", "收件", "address", "商品", "+", "-", "0", "1", "99",
+                         "１２", "-0", "+-1", "1e9", "9" * 30, " ", "\n", "🍍", "\u200b"])
+ODD_TEXT = st.one_of(st.text(max_size=300), st.lists(WORDS, max_size=6).map(" ".join))
+
+
+def state_of_the_shop(shop):
+    return shop.sql("""SELECT (SELECT json_agg(stock ORDER BY id) FROM products) AS stock,
+                              (SELECT count(*) FROM orders) AS orders,
+                              (SELECT count(*) FROM payment_attempts) AS attempts""")[0]
+
+
+def event(kind: str, user_id: str, **payload) -> dict:
+    return {"type": kind, "mode": "active", "timestamp": int(time.time() * 1000),
+            "source": {"type": "user", "userId": user_id},
+            "webhookEventId": uuid.uuid4().hex, "deliveryContext": {"isRedelivery": False},
+            "replyToken": uuid.uuid4().hex, **payload}
+
+
+def handled_reply(shop, raw: dict) -> list[dict]:
+    """Run one event through the real handler; return the messages it queued."""
+    line_events.handle(shop.rt, raw, None)
+    rows = shop.sql("SELECT messages FROM outbox WHERE user_id = %s ORDER BY id DESC LIMIT 1",
+                    (raw["source"]["userId"],))
+    return rows[0]["messages"] if rows else []
+
+
+@FUZZ
+@given(text=ODD_TEXT)
+def test_any_text_gets_a_valid_helpful_reply_and_moves_no_stock(shop, text):
+    if not shop.sql("SELECT 1 FROM products"):
+        shop.add_product(1, "烏龍茶", 100, 5)
+    before = state_of_the_shop(shop)
+    user = "U" + uuid.uuid4().hex
+    reply = handled_reply(shop, event("message", user, message={
+        "id": "1", "type": "text", "text": text, "quoteToken": "q"}))
+    assert reply and validate_messages(reply) == []
+    assert message_text(reply[-1]).strip()
+    after = state_of_the_shop(shop)
+    assert (after["stock"], after["orders"]) == (before["stock"], before["orders"])
+
+
+POSTBACK = st.one_of(
+    st.text(max_size=300),
+    st.builds(lambda action, order, method: f"action={action}&order={order}&method={method}",
+              st.sampled_from(["pay", "cancel", "buy", "add", "x"]),
+              st.one_of(st.integers(), st.text(max_size=12)),
+              st.one_of(st.sampled_from(["atm", "card"]), st.text(max_size=8))),
+    st.builds(lambda action, product: f"action={action}&product={product}",
+              st.sampled_from(["add", "inc", "dec", "remove", "detail"]),
+              st.one_of(st.integers(min_value=-2**70, max_value=2**70), st.text(max_size=8))),
+)
+
+
+@FUZZ
+@given(data=POSTBACK)
+def test_any_postback_data_is_answered_and_never_pays_someone_elses_order(shop, data):
+    if not shop.sql("SELECT 1 FROM orders"):
+        shop.add_product(1, "烏龍茶", 100, 5)
+        owner = shop.shopper("owner")
+        shop.checkout(owner, p1=1)
+    before = state_of_the_shop(shop)
+    stranger = "U" + uuid.uuid4().hex
+    reply = handled_reply(shop, event("postback", stranger, postback={"data": data}))
+    assert reply and validate_messages(reply) == []
+    after = state_of_the_shop(shop)
+    assert after == before  # a stranger's buttons change nothing of the owner's order
+
+
+@FUZZ
+@given(body=st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(min_value=-10**30, max_value=10**30),
+              st.floats(allow_nan=False), st.text(max_size=20)),
+    lambda children: st.one_of(st.lists(children, max_size=4),
+                               st.dictionaries(st.sampled_from(
+                                   ["events", "type", "webhookEventId", "source", "timestamp",
+                                    "message", "replyToken", "mode", "x"]), children, max_size=5)),
+    max_leaves=20))
+def test_signed_webhook_bodies_of_any_shape_never_500(shop, body):
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    response = shop.app.test_client().post(
+        "/callback", data=raw, headers={"Content-Type": "application/json",
+                                        "X-Line-Signature": sign(CHANNEL_SECRET, raw)})
+    assert response.status_code in (200, 400)
+    shop.work()  # whatever was stored is worked without crashing the worker
+    assert not shop.sql("SELECT 1 FROM inbox WHERE last_error IS NOT NULL")
