@@ -23,7 +23,8 @@ SHOP_NO = "NA0249_001"
 DEMO_HASH_KEYS = ("86D50DEF3EB7400E", "01FD27C09E5549E5", "9E004965F4244953", "7FB3385F414E4F91")
 
 
-def start(host: str, bot_port: int, line_port: int, bank_port: int, shop_name: str) -> dict:
+def start(host: str, bot_port: int, line_port: int, bank_port: int, shop_name: str,
+          database_url: str | None = None) -> dict:
     """Start the three servers in this process; returns their URLs and the running pieces."""
     secret, token, x_key_id = secrets.token_hex(16), secrets.token_urlsafe(32), secrets.token_hex(8)
     bank_state = EmulatorState(public_url=f"http://{host}:{bank_port}")
@@ -41,6 +42,7 @@ def start(host: str, bot_port: int, line_port: int, bank_port: int, shop_name: s
         "SINOPAC_HASH_A2": DEMO_HASH_KEYS[1], "SINOPAC_HASH_B1": DEMO_HASH_KEYS[2],
         "SINOPAC_HASH_B2": DEMO_HASH_KEYS[3], "SINOPAC_X_KEY_ID": x_key_id,
         "PUBLIC_BASE_URL": bot_url, "SHOP_NAME": shop_name, "WORKER_THREADS": "2",
+        **({"DATABASE_URL": database_url} if database_url else {}),
     })
     rt = app.extensions["shop"]
     init_db(rt.db)
