@@ -5,6 +5,7 @@ import logging.config
 import click
 from flask import Flask, jsonify
 
+import admin
 from config import load_settings
 from db.migrate import init_db
 from handlers import bank_notify, line_webhook
@@ -25,6 +26,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["shop"] = rt
     app.register_blueprint(line_webhook.bp)
     app.register_blueprint(bank_notify.bp)
+    app.register_blueprint(admin.bp)
+    admin.init_app(app)
 
     @app.get("/healthz")
     def healthz():

@@ -1,4 +1,6 @@
 """Settings, read once from the environment (12-factor)."""
+import hashlib
+import hmac
 import os
 from dataclasses import dataclass, fields
 from typing import Mapping
@@ -47,11 +49,22 @@ class Settings:
     http_timeout: float = 10.0
     shop_name: str = "LINE 小舖"
     log_level: str = "INFO"
+    # Signs the admin session cookie; unset, it is derived from the channel secret (see flask_secret_key).
+    secret_key: str | None = None
+    low_stock_threshold: int = 5
 
     @property
     def hash_keys(self) -> tuple[str, str, str, str]:
         return (self.sinopac_hash_a1, self.sinopac_hash_a2,
                 self.sinopac_hash_b1, self.sinopac_hash_b2)
+
+    @property
+    def flask_secret_key(self) -> str:
+        """SECRET_KEY, or a key every process derives alike from the LINE channel secret."""
+        if self.secret_key:
+            return self.secret_key
+        return hmac.new(self.line_channel_secret.encode(), b"flask-session-key",
+                        hashlib.sha256).hexdigest()
 
     def __repr__(self) -> str:
         # Never let a secret reach a log line through repr().

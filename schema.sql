@@ -146,3 +146,12 @@ CREATE TABLE IF NOT EXISTS admins (
     api_token_hash text,
     created_at    timestamptz NOT NULL DEFAULT now()
 );
+CREATE UNIQUE INDEX IF NOT EXISTS admins_api_token_idx ON admins (api_token_hash);
+
+-- Failed admin logins, per email: the login refuses after a burst, whichever process serves it.
+CREATE TABLE IF NOT EXISTS login_failures (
+    id        bigserial PRIMARY KEY,
+    email     text NOT NULL,
+    failed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS login_failures_email_idx ON login_failures (email, failed_at);

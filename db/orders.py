@@ -183,3 +183,81 @@ def flag_order(cur, order_id: int, note: str) -> None:
         """,
         {"id": order_id, "note": note},
     )
+
+
+def search_orders(cur, *, status: str | None, created_from: datetime | None,
+                  created_to: datetime | None, search: str | None, limit: int,
+                  offset: int) -> list[dict]:
+    """Orders for the back office, flagged first then newest, each with `total_count` of all matches.
+
+    `search` matches an order id or one of its bank OrderNos exactly.
+    """
+    cur.execute(
+        """
+        SELECT o.id, o.user_id, s.display_name, o.status, o.total, o.created_at, o.paid_at,
+               o.shipped_at, o.flagged, o.flag_note, o.recipient_name,
+               count(*) OVER () AS total_count
+        FROM orders o
+        LEFT JOIN shoppers s ON s.user_id = o.user_id
+        WHERE (%(status)s::text IS NULL OR o.status = %(status)s)
+          AND (%(created_from)s::timestamptz IS NULL OR o.created_at >= %(created_from)s)
+          AND (%(created_to)s::timestamptz IS NULL OR o.created_at < %(created_to)s)
+          AND (%(search)s::text IS NULL
+               OR o.id::text = %(search)s
+               OR EXISTS (SELECT 1 FROM payment_attempts pa
+                          WHERE pa.order_id = o.id AND pa.order_no = %(search)s))
+        ORDER BY o.flagged DESC, o.id DESC
+        LIMIT %(limit)s
+        OFFSET %(offset)s
+        """,
+        {"status": status, "created_from": created_from, "created_to": created_to,
+         "search": search, "limit": limit, "offset": offset},
+    )
+    return cur.fetchall()
+
+
+def mark_shipped(cur, order_id: int, tracking_note: str) -> bool:
+    """Ship a paid order; False when it isn't 'paid' (never paid, or shipped already)."""
+    cur.execute(
+        """
+        UPDATE orders
+        SET status = 'shipped', shipped_at = now(), tracking_note = %(note)s
+        WHERE id = %(id)s
+          AND status = 'paid'
+        RETURNING id
+        """,
+        {"id": order_id, "note": tracking_note},
+    )
+    return cur.fetchone() is not None
+
+
+def sales_between(cur, start: datetime, end: datetime) -> dict:
+    """Orders placed in [start, end) and revenue (paid or shipped totals) paid in it."""
+    cur.execute(
+        """
+        SELECT
+            (SELECT count(*) FROM orders
+             WHERE created_at >= %(start)s AND created_at < %(end)s) AS orders,
+            (SELECT COALESCE(sum(total), 0) FROM orders
+             WHERE status IN ('paid', 'shipped')
+               AND paid_at >= %(start)s AND paid_at < %(end)s) AS revenue
+        """,
+        {"start": start, "end": end},
+    )
+    return cur.fetchone()
+
+
+def revenue_per_day(cur, since: datetime) -> list[dict]:
+    """Revenue (paid or shipped totals) per Asia/Taipei day of payment, since `since`."""
+    cur.execute(
+        """
+        SELECT (paid_at AT TIME ZONE 'Asia/Taipei')::date AS day, sum(total) AS revenue
+        FROM orders
+        WHERE status IN ('paid', 'shipped')
+          AND paid_at >= %(since)s
+        GROUP BY day
+        ORDER BY day
+        """,
+        {"since": since},
+    )
+    return cur.fetchall()

@@ -60,3 +60,69 @@ def adjust_stock(cur, product_id: int, delta: int, reason: str, admin_id: int | 
     )
     row = cur.fetchone()
     return row["stock"] if row else None
+
+
+def next_product_id(cur) -> int:
+    """The id a new product gets unless the owner picks another."""
+    cur.execute("SELECT COALESCE(max(id), 0) + 1 AS next_id FROM products")
+    return cur.fetchone()["next_id"]
+
+
+def insert_product(cur, product: Product) -> bool:
+    """Add a new product; False if its id is taken (nothing changes then)."""
+    cur.execute(
+        """
+        INSERT INTO products (id, name, price, stock, image_url, description, active)
+        VALUES (%(id)s, %(name)s, %(price)s, %(stock)s, %(image_url)s, %(description)s, %(active)s)
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id
+        """,
+        product.__dict__,
+    )
+    return cur.fetchone() is not None
+
+
+def update_product_details(cur, product: Product) -> bool:
+    """Change everything but stock (stock moves only through `adjust_stock`); False if no such id."""
+    cur.execute(
+        """
+        UPDATE products
+        SET name = %(name)s, price = %(price)s, image_url = %(image_url)s,
+            description = %(description)s, active = %(active)s, updated_at = now()
+        WHERE id = %(id)s
+        RETURNING id
+        """,
+        product.__dict__,
+    )
+    return cur.fetchone() is not None
+
+
+def list_low_stock(cur, threshold: int) -> list[Product]:
+    """Products for sale with `threshold` units or fewer left, emptiest first."""
+    cur.execute(
+        f"""
+        SELECT {COLUMNS}
+        FROM products
+        WHERE active
+          AND stock <= %(threshold)s
+        ORDER BY stock, id
+        """,
+        {"threshold": threshold},
+    )
+    return [_product(row) for row in cur.fetchall()]
+
+
+def list_stock_adjustments(cur, product_id: int, limit: int = 20) -> list[dict]:
+    """The latest manual stock changes of a product, with who made them."""
+    cur.execute(
+        """
+        SELECT s.delta, s.reason, s.created_at, a.email AS admin_email
+        FROM stock_adjustments s
+        LEFT JOIN admins a ON a.id = s.admin_id
+        WHERE s.product_id = %(id)s
+        ORDER BY s.id DESC
+        LIMIT %(limit)s
+        """,
+        {"id": product_id, "limit": limit},
+    )
+    return cur.fetchall()

@@ -57,3 +57,9 @@ def get_recipient(cur, user_id: str) -> Recipient | None:
     )
     row = cur.fetchone()
     return Recipient(*row.values()) if row else None
+
+
+def get_display_name(cur, user_id: str) -> str | None:
+    cur.execute("SELECT display_name FROM shoppers WHERE user_id = %(u)s", {"u": user_id})
+    row = cur.fetchone()
+    return row["display_name"] if row else None

@@ -1,0 +1,122 @@
+"""The back office as JSON for scripts: `Authorization: Bearer <token>` on every request, no cookies."""
+import logging
+from dataclasses import asdict
+from datetime import date, datetime
+
+from flask import Blueprint, abort, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from admin.auth import shop
+from admin.views.orders import order_filter
+from models.admin_errors import AdminError, OrderMissing, ProductMissing
+from services import admin_accounts, admin_catalog, admin_orders, shipping
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.before_request
+def authenticate():
+    """Find the owner by API token; CSRF doesn't apply, as no cookie is involved.
+
+    :raise 401: missing or unknown token.
+    """
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    admin = None
+    if scheme.lower() == "bearer" and token.strip():
+        admin = admin_accounts.admin_for_token(shop().db, token.strip())
+    if admin is None:
+        response = jsonify(message="missing or invalid API token")
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Bearer realm="admin"'
+        return response
+    g.admin = admin
+    return None
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    return jsonify(message=error.description), error.code
+
+
+@bp.errorhandler(AdminError)
+def admin_error(error: AdminError):
+    status = 404 if isinstance(error, (OrderMissing, ProductMissing)) else 409
+    return jsonify(message=error.message, error=type(error).__name__), status
+
+
+@bp.get("/products")
+def products():
+    """Every product with its stock."""
+    return jsonify(products=[asdict(p) for p in admin_catalog.list_all(shop().db)])
+
+
+@bp.post("/products/<int:product_id>/stock")
+def adjust_stock(product_id: int):
+    """Body {"delta": int, "reason": str}; answers the new stock."""
+    body = _json()
+    delta = body.get("delta")
+    if not isinstance(delta, int) or isinstance(delta, bool):
+        abort(400, "delta must be an integer")
+    stock = admin_catalog.adjust_stock(shop().db, product_id, delta,
+                                       str(body.get("reason") or ""), g.admin["id"])
+    return jsonify(id=product_id, stock=stock)
+
+
+@bp.get("/orders")
+def orders():
+    """Orders (flagged first); query: status, from, to (YYYY-MM-DD, Taipei), q, page."""
+    rows, total = admin_orders.find(shop().db, order_filter(request.args))
+    return jsonify(total=total, orders=[_plain({k: v for k, v in row.items()
+                                                if k != "total_count"}) for row in rows])
+
+
+@bp.get("/orders/<int:order_id>")
+def order(order_id: int):
+    """One order with its lines, shopper and payment attempts."""
+    found = admin_orders.detail(shop().db, order_id)
+    return jsonify(order=_plain(asdict(found.order)), display_name=found.display_name,
+                   payment_attempts=[_plain(asdict(a)) for a in found.attempts])
+
+
+@bp.post("/orders/<int:order_id>/ship")
+def ship(order_id: int):
+    """Body {"tracking_note": str}; a paid order becomes shipped and the shopper is told."""
+    rt = shop()
+    notices = shipping.ship(rt.db, order_id, str(_json().get("tracking_note") or ""))
+    rt.delivery.send_now(notices)
+    return jsonify(id=order_id, status="shipped")
+
+
+@bp.post("/orders/<int:order_id>/cancel")
+def cancel(order_id: int):
+    """An unpaid order is cancelled and its stock returned."""
+    rt = shop()
+    rt.delivery.send_now(admin_orders.cancel(rt.db, order_id))
+    return jsonify(id=order_id, status="cancelled")
+
+
+def _json() -> dict:
+    """:raise 400: the body is not a JSON object."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400, "the body must be a JSON object")
+    return body
+
+
+def _plain(value):
+    """Dates as ISO 8601 strings (Flask would write RFC 822)."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+@bp.errorhandler(Exception)
+def unexpected_error(error: Exception):
+    log.exception("event=admin_api_error path=%s", request.path)
+    return jsonify(message="internal error"), 500

@@ -1,0 +1,83 @@
+"""Order pages: the filtered list (flagged first), the detail, ship and cancel."""
+from datetime import date, timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from admin import bp
+from admin.auth import shop
+from models.admin_errors import AdminError, OrderMissing
+from services import admin_orders, shipping
+from services.admin_orders import PAGE_SIZE, OrderFilter
+from services.reports import taipei_day_start
+
+STATUSES = ("pending", "paid", "shipped", "expired", "cancelled")
+
+
+@bp.get("/orders")
+def orders():
+    """Orders filtered by status, Taipei date range and order number (id or bank OrderNo)."""
+    where = order_filter(request.args)
+    rows, total = admin_orders.find(shop().db, where)
+    pages = max(1, -(-total // PAGE_SIZE))
+    return render_template("admin/orders/list.html", orders=rows, total=total, page=where.page,
+                           pages=pages, statuses=STATUSES, args=request.args)
+
+
+def order_filter(args) -> OrderFilter:
+    """The list's filters from query arguments; malformed ones are ignored."""
+    status = args.get("status") if args.get("status") in STATUSES else None
+    start, end = _day(args.get("from")), _day(args.get("to"))
+    search = (args.get("q") or "").strip().lstrip("#")[:60] or None
+    return OrderFilter(
+        status=status,
+        created_from=taipei_day_start(start) if start else None,
+        created_to=taipei_day_start(end + timedelta(days=1)) if end else None,
+        search=search, page=max(1, args.get("page", 1, type=int)))
+
+
+def _day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@bp.get("/orders/<int:order_id>")
+def order(order_id: int):
+    """One order: snapshot lines, shopper, recipient, payment attempts, and the actions.
+
+    :raise 404: no such order.
+    """
+    try:
+        found = admin_orders.detail(shop().db, order_id)
+    except OrderMissing:
+        abort(404)
+    return render_template("admin/orders/detail.html", detail=found, order=found.order)
+
+
+@bp.post("/orders/<int:order_id>/ship")
+def ship_order(order_id: int):
+    """Mark a paid order shipped; the shopper is pushed the news with the tracking note."""
+    rt = shop()
+    try:
+        notices = shipping.ship(rt.db, order_id, request.form.get("tracking_note", ""))
+    except AdminError as error:
+        flash(error.message, "error")
+    else:
+        rt.delivery.send_now(notices)
+        flash(f"訂單 #{order_id} 已標記出貨，並已通知顧客。", "success")
+    return redirect(url_for("admin.order", order_id=order_id), 303)
+
+
+@bp.post("/orders/<int:order_id>/cancel")
+def cancel_order(order_id: int):
+    """Cancel an unpaid order; its stock goes back on sale and the shopper is told."""
+    rt = shop()
+    try:
+        notices = admin_orders.cancel(rt.db, order_id)
+    except AdminError as error:
+        flash(error.message, "error")
+    else:
+        rt.delivery.send_now(notices)
+        flash(f"訂單 #{order_id} 已取消，庫存已退回。", "success")
+    return redirect(url_for("admin.order", order_id=order_id), 303)

@@ -1,0 +1,54 @@
+"""Back-office errors: each names the condition and says in zh-TW what the shop owner should know."""
+
+
+class AdminError(Exception):
+    """Base: `message` is shown to the shop owner as a flash or an API error."""
+    message = "操作失敗，請再試一次。"
+
+    def __init__(self, message: str | None = None):
+        self.message = message or self.message
+        super().__init__(self.message)
+
+
+class InvalidAccount(AdminError):
+    message = "請輸入有效的 Email，密碼至少 8 個字元。"
+
+
+class UnknownAdmin(AdminError):
+    message = "沒有這個管理者帳號。"
+
+
+class LoginRefused(AdminError):
+    message = "Email 或密碼錯誤。"
+
+
+class LoginLocked(AdminError):
+    message = "登入失敗次數過多，請 15 分鐘後再試。"
+
+
+class InvalidProduct(AdminError):
+    message = "商品資料有誤。"
+
+
+class ProductIdTaken(AdminError):
+    message = "這個商品編號已經有人使用，請換一個。"
+
+
+class ProductMissing(AdminError):
+    message = "找不到這個商品。"
+
+
+class InvalidStockChange(AdminError):
+    message = "庫存調整有誤：數量須為非零整數、需填寫原因，且庫存不能小於 0。"
+
+
+class OrderMissing(AdminError):
+    message = "找不到這筆訂單。"
+
+
+class NotShippable(AdminError):
+    message = "只有已付款的訂單可以出貨。"
+
+
+class NotCancellable(AdminError):
+    message = "只有待付款的訂單可以取消。"

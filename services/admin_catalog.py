@@ -1,0 +1,110 @@
+"""The shop owner's catalog work: adding and editing products, adjusting stock."""
+from dataclasses import replace
+from typing import Mapping
+
+from db import products
+from models.admin_errors import (InvalidProduct, InvalidStockChange, ProductIdTaken,
+                                 ProductMissing)
+from models.records import Product
+
+MAX_ID = 2**31 - 1
+MAX_PRICE = 10**7
+MAX_NAME = 100
+MAX_DESCRIPTION = 2000
+MAX_URL = 1000  # LINE's limit for image URLs
+
+
+def parse_product(form: Mapping[str, object]) -> Product:
+    """A Product (stock 0) from form or JSON fields: id, name, price, description, image_url, active.
+
+    :raise InvalidProduct: naming the first field that is wrong.
+    """
+    product_id = _whole(form.get("id"), "商品編號", 1, MAX_ID)
+    name = str(form.get("name") or "").strip()
+    if not name or len(name) > MAX_NAME:
+        raise InvalidProduct(f"商品名稱必填，最多 {MAX_NAME} 字。")
+    price = _whole(form.get("price"), "價格", 0, MAX_PRICE)
+    description = str(form.get("description") or "").strip()
+    if len(description) > MAX_DESCRIPTION:
+        raise InvalidProduct(f"商品說明最多 {MAX_DESCRIPTION} 字。")
+    image_url = str(form.get("image_url") or "").strip() or None
+    # LINE shows only HTTPS images.
+    if image_url and (not image_url.startswith("https://") or len(image_url) > MAX_URL):
+        raise InvalidProduct("圖片網址必須以 https:// 開頭。")
+    active = form.get("active") in (True, "on", "true", "1", "y")
+    return Product(id=product_id, name=name, price=price, stock=0, image_url=image_url,
+                   description=description, active=active)
+
+
+def _whole(raw, label: str, low: int, high: int) -> int:
+    text = str(raw if raw is not None else "").strip()
+    if isinstance(raw, bool) or not text.lstrip("-").isdigit() or not low <= int(text) <= high:
+        raise InvalidProduct(f"{label}必須是 {low} 到 {high} 的整數。")
+    return int(text)
+
+
+def list_all(db) -> list[Product]:
+    """Every product, hidden ones included."""
+    with db.transaction() as cur:
+        return products.list_products(cur, include_hidden=True)
+
+
+def next_id(db) -> int:
+    with db.transaction() as cur:
+        return products.next_product_id(cur)
+
+
+def get(db, product_id: int) -> tuple[Product, list[dict]]:
+    """A product and its latest stock adjustments.
+
+    :raise ProductMissing: no such product.
+    """
+    with db.transaction() as cur:
+        product = products.get_product(cur, product_id)
+        if product is None:
+            raise ProductMissing()
+        return product, products.list_stock_adjustments(cur, product_id)
+
+
+def create(db, product: Product, initial_stock: int, admin_id: int | None) -> int:
+    """Add a product; its opening stock is logged as a stock adjustment.
+
+    :raise ProductIdTaken: another product has this id.
+    :raise InvalidStockChange: negative opening stock.
+    """
+    if initial_stock < 0:
+        raise InvalidStockChange()
+    with db.transaction() as cur:
+        if not products.insert_product(cur, replace(product, stock=0)):
+            raise ProductIdTaken()
+        if initial_stock:
+            products.adjust_stock(cur, product.id, initial_stock, "初始庫存", admin_id)
+    return product.id
+
+
+def update(db, product: Product) -> None:
+    """Save name, price, description, image and visibility; stock and past orders stay as they are.
+
+    :raise ProductMissing: no such product.
+    """
+    with db.transaction() as cur:
+        if not products.update_product_details(cur, product):
+            raise ProductMissing()
+
+
+def adjust_stock(db, product_id: int, delta: int, reason: str, admin_id: int | None) -> int:
+    """Add `delta` units (negative removes) and log why; returns the new stock.
+
+    :raise InvalidStockChange: zero delta, no reason, or stock would drop below zero.
+    :raise ProductMissing: no such product.
+    """
+    reason = reason.strip()
+    if delta == 0 or not reason or len(reason) > 200:
+        raise InvalidStockChange()
+    with db.transaction() as cur:
+        if products.get_product(cur, product_id) is None:
+            raise ProductMissing()
+        stock = products.adjust_stock(cur, product_id, delta, reason, admin_id)
+    if stock is None:
+        raise InvalidStockChange()
+    return stock

@@ -1,0 +1,68 @@
+"""The shop owner's view of orders: finding them, reading one, cancelling an unpaid one."""
+from dataclasses import dataclass
+
+from db import orders, payments, shoppers
+from models import messages
+from models.admin_errors import NotCancellable, OrderMissing
+from models.records import Order, PaymentAttempt
+from services.answers import push_to
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    status: str | None = None
+    created_from: object = None  # aware datetimes (start of a Taipei day) or None
+    created_to: object = None
+    search: str | None = None
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class OrderDetail:
+    order: Order
+    display_name: str | None
+    attempts: list[PaymentAttempt]
+
+
+def find(db, where: OrderFilter) -> tuple[list[dict], int]:
+    """One page of matching orders (flagged first, then newest) and how many match in all."""
+    with db.transaction() as cur:
+        rows = orders.search_orders(
+            cur, status=where.status, created_from=where.created_from,
+            created_to=where.created_to, search=where.search, limit=PAGE_SIZE,
+            offset=(where.page - 1) * PAGE_SIZE)
+    return rows, rows[0]["total_count"] if rows else 0
+
+
+def detail(db, order_id: int) -> OrderDetail:
+    """An order with its snapshot lines, shopper name and payment attempts.
+
+    :raise OrderMissing: no such order.
+    """
+    with db.transaction() as cur:
+        order = orders.get_order(cur, order_id)
+        if order is None:
+            raise OrderMissing()
+        return OrderDetail(order, shoppers.get_display_name(cur, order.user_id),
+                           payments.list_attempts_for_order(cur, order_id))
+
+
+def cancel(db, order_id: int) -> list[int]:
+    """The shop cancels an unpaid order: stock goes back, open payments are voided, the shopper is told.
+
+    Returns the outbox ids to send after commit.
+    :raise OrderMissing: no such order.
+    :raise NotCancellable: it is not pending any more.
+    """
+    def work(cur):
+        order = orders.get_order(cur, order_id, for_update=True)
+        if order is None:
+            raise OrderMissing()
+        if not orders.release_orders(cur, "cancelled", order_id=order_id):
+            raise NotCancellable()
+        language = shoppers.get_language(cur, order.user_id)
+        return [push_to(cur, order.user_id, [messages.text(
+            "order_cancelled", language, order_id=order_id)])]
+    return db.run(work)

@@ -1,0 +1,41 @@
+"""Figures for the back-office dashboard."""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from db import orders, products
+from models.order import TAIPEI
+from models.records import Product
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    today: date
+    orders_today: int
+    revenue_today: int
+    revenue_by_day: list[tuple[date, int]]  # oldest first, one entry per day, zeros included
+    low_stock: list[Product]
+
+
+def taipei_day_start(day: date) -> datetime:
+    """Midnight of a Taipei calendar day, as an aware datetime."""
+    return datetime.combine(day, time(0), tzinfo=TAIPEI)
+
+
+def dashboard(db, low_stock_threshold: int, now: datetime | None = None,
+              days: int = 30) -> Dashboard:
+    """Today's orders and revenue (Asia/Taipei day), revenue per day for `days` days, low stock.
+
+    Revenue counts paid and shipped orders on the day they were paid.
+    """
+    now = now or datetime.now(timezone.utc)
+    today = now.astimezone(TAIPEI).date()
+    first = today - timedelta(days=days - 1)
+    with db.transaction() as cur:
+        sales = orders.sales_between(cur, taipei_day_start(today),
+                                     taipei_day_start(today + timedelta(days=1)))
+        per_day = {row["day"]: row["revenue"]
+                   for row in orders.revenue_per_day(cur, taipei_day_start(first))}
+        low = products.list_low_stock(cur, low_stock_threshold)
+    series = [(first + timedelta(days=n), per_day.get(first + timedelta(days=n), 0))
+              for n in range(days)]
+    return Dashboard(today, sales["orders"], sales["revenue"], series, low)

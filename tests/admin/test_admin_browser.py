@@ -1,0 +1,80 @@
+"""The back office in headless Debian Chromium, next to the shopper's chat in the LINE emulator."""
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.admin.conftest import EMAIL, PASSWORD, create_owner
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed")]
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+def test_the_owner_adds_a_product_the_shopper_buys_it_and_the_owner_ships_it(make_shop, browser):
+    shop = make_shop(WORKER_THREADS=2)
+    create_owner(shop.app)
+    shopper = shop.shopper("小明")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    expect = sync_api.expect
+    owner = browser.new_page(viewport={"width": 1200, "height": 900})
+    chat = browser.new_page(viewport={"width": 480, "height": 900})
+
+    owner.goto(f"{shop.url}/admin/products")
+    owner.get_by_label("Email").fill(EMAIL)
+    owner.get_by_label("密碼").fill(PASSWORD)
+    owner.get_by_role("button", name="登入").click()
+    expect(owner.get_by_role("heading", name="商品")).to_be_visible()
+    owner.get_by_role("link", name="＋ 新增商品").click()
+    owner.get_by_label("名稱").fill("阿里山高山茶")
+    owner.get_by_label("價格（NT$）").fill("450")
+    owner.get_by_label("初始庫存").fill("8")
+    owner.get_by_label("說明").fill("150g 罐裝")
+    owner.get_by_role("button", name="新增").click()
+    expect(owner.get_by_role("status")).to_contain_text("已新增商品 #1 阿里山高山茶")
+    expect(owner.get_by_test_id("stock")).to_have_text("8")
+    owner.screenshot(path=SCREENSHOTS / "admin-product.png", full_page=True)
+
+    chat.goto(f"{shop.line.url}/chat")
+    chat.get_by_test_id("user-switcher").select_option(shopper)
+    messages = chat.get_by_test_id("message-list")
+    for text in ("商品", "cart 1 2", "結帳"):
+        chat.get_by_test_id("chat-input").fill(text)
+        chat.get_by_test_id("send-button").click()
+        expect(chat.get_by_test_id("bubble-user").last).to_contain_text(text)
+        if text == "商品":
+            expect(messages).to_contain_text("阿里山高山茶")
+    expect(messages).to_contain_text("訂單 #1 已成立")
+    chat.get_by_test_id("template-button").filter(has_text="ATM 轉帳").last.click()
+    expect(messages).to_contain_text("虛擬帳號")
+    order_no = shop.sql("SELECT order_no FROM payment_attempts")[0]["order_no"]
+    shop.bank.pay(order_no)
+    expect(messages).to_contain_text("已收到訂單 #1 的付款")
+
+    owner.get_by_role("link", name="訂單").click()
+    owner.get_by_role("link", name="#1").click()
+    expect(owner.get_by_role("heading", level=1)).to_contain_text("已付款")
+    owner.get_by_label("物流備註").fill("黑貓宅急便 單號 9001")
+    owner.get_by_role("button", name="標記已出貨並通知顧客").click()
+    expect(owner.get_by_role("status")).to_contain_text("訂單 #1 已標記出貨")
+    owner.screenshot(path=SCREENSHOTS / "admin-order-shipped.png", full_page=True)
+    expect(chat.get_by_test_id("bubble-bot").last).to_contain_text("🚚 訂單 #1 已出貨！黑貓宅急便 單號 9001")
+    chat.screenshot(path=SCREENSHOTS / "admin-chat-shipped.png")
+
+    owner.get_by_role("link", name="總覽").click()
+    expect(owner.get_by_test_id("revenue-today")).to_have_text("NT$900")
+    expect(owner.get_by_test_id("orders-today")).to_have_text("1")
+    owner.screenshot(path=SCREENSHOTS / "admin-dashboard.png", full_page=True)
