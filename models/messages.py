@@ -110,7 +110,8 @@ def welcome(shop_name: str, language: str | None, coupon: Coupon | None = None,
     if coupon is None:
         return greeting
     expires = coupon.expires_at.astimezone(TAIPEI).strftime("%Y/%m/%d")
-    return greeting + [text("coupon_granted", language, offer=flex.coupon_offer(coupon, language),
+    key = "coupon_granted" if coupon.min_spend else "coupon_granted_any"
+    return greeting + [text(key, language, offer=flex.coupon_offer(coupon, language),
                             min_spend=coupon.min_spend, expires=expires)]
 
 

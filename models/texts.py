@@ -149,6 +149,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "coupon_percent": {"zh-TW": "享 {value}% 折扣", "en": "{value}% off"},
     "coupon_granted": {"zh-TW": "🎁 送您一張折價券：{offer}，消費滿 NT${min_spend} 可用，{expires} 前有效，結帳時自動折抵。",
                        "en": "🎁 Here's a coupon for you: {offer} on orders of NT${min_spend} or more, valid until {expires}, applied automatically at checkout."},
+    "coupon_granted_any": {"zh-TW": "🎁 送您一張折價券：{offer}，{expires} 前有效，結帳時自動折抵。",
+                           "en": "🎁 Here's a coupon for you: {offer}, valid until {expires}, applied automatically at checkout."},
     "welcome_back": {"zh-TW": "歡迎回來 {shop}！輸入「商品」逛逛，輸入「說明」看所有指令。",
                      "en": "Welcome back to {shop}! Type 'products' to browse or 'help' for all commands."},
     "order_title": {"zh-TW": "訂單 #{order_id}", "en": "Order #{order_id}"},

@@ -89,7 +89,7 @@ def test_an_english_speaking_shopper_reads_english_cards(shop):
 def test_setup_richmenu_creates_uploads_and_sets_the_default(shop):
     result = shop.app.test_cli_runner().invoke(args=["setup-richmenu"])
     assert result.exit_code == 0, result.output
-    menu_id = shop.line.default_rich_menu_id()
+    menu_id = shop.line.default_rich_menu_id
     assert menu_id and menu_id in result.output
     menu = shop.line.rich_menu(menu_id)
     assert menu.image_type == "image/png" and len(menu.image) <= 1024 * 1024
@@ -100,7 +100,7 @@ def test_setup_richmenu_creates_uploads_and_sets_the_default(shop):
 def test_a_second_setup_makes_a_new_default(shop):
     first = setup_rich_menu(shop.rt.messenger.api_client, "小舖", 3)
     second = setup_rich_menu(shop.rt.messenger.api_client, "小舖", 3)
-    assert first != second and shop.line.default_rich_menu_id() == second
+    assert first != second and shop.line.default_rich_menu_id == second
 
 
 def test_the_bot_serves_placeholder_pictures_for_its_products(shop):
