@@ -1,5 +1,6 @@
 """Shoppers browse with Flex cards and quick replies; LINE accepts every answer."""
 import pytest
+import requests
 
 from handlers.rich_menu import setup_rich_menu
 from sandbox.line_validator import validate_messages
@@ -104,7 +105,6 @@ def test_a_second_setup_makes_a_new_default(shop):
 
 
 def test_the_bot_serves_placeholder_pictures_for_its_products(shop):
-    import requests
     shop.add_product(1, name="鳳梨酥禮盒")
     response = requests.get(f"{shop.url}/static/products/1.png", timeout=5)
     assert response.status_code == 200 and response.headers["Content-Type"] == "image/png"
