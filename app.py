@@ -8,7 +8,8 @@ from flask import Flask, jsonify
 import admin
 from config import load_settings
 from db.migrate import init_db
-from handlers import bank_notify, line_webhook
+from handlers import bank_notify, line_webhook, product_images
+from handlers.rich_menu import setup_rich_menu
 from runtime import build_runtime
 from services import catalog, orders, payments
 
@@ -26,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["shop"] = rt
     app.register_blueprint(line_webhook.bp)
     app.register_blueprint(bank_notify.bp)
+    app.register_blueprint(product_images.bp)
     app.register_blueprint(admin.bp)
     admin.init_app(app)
 
@@ -52,10 +54,14 @@ def _register_commands(app: Flask, rt) -> None:
     @app.cli.command("import-products")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))
     def import_products_command(path):
-        """Upsert a JSON catalog: [{id, name, price, stock, image_url?, description?}]."""
+        """Upsert a JSON catalog: [{id, name, price, stock, image_url?, description?}].
+
+        An image_url starting with / is served by this app (PUBLIC_BASE_URL + path).
+        """
         try:
             with open(path, encoding="utf-8") as file:
-                items = catalog.parse_catalog(json.load(file))
+                items = catalog.parse_catalog(json.load(file),
+                                              base_url=rt.settings.public_base_url)
         except (ValueError, catalog.CatalogError) as error:
             raise click.ClickException(f"{path}: {error}") from None
         count = catalog.import_catalog(rt.db, items)
@@ -74,6 +80,13 @@ def _register_commands(app: Flask, rt) -> None:
         counts, notices = payments.sync_payments(rt.db, rt.bank)
         rt.delivery.send_now(notices)
         click.echo("Checked {checked} payments: {paid} newly paid, {errors} errors.".format(**counts))
+
+    @app.cli.command("setup-richmenu")
+    def setup_richmenu_command():
+        """Create the rich menu (products, cart, orders, help) and make it the default."""
+        rich_menu_id = setup_rich_menu(rt.messenger.api_client, rt.settings.shop_name,
+                                       rt.settings.http_timeout)
+        click.echo(f"Rich menu {rich_menu_id} is now the default.")
 
     @app.cli.command("worker")
     def worker_command():

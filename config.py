@@ -48,6 +48,12 @@ class Settings:
     atm_expire_days: int = 1
     http_timeout: float = 10.0
     shop_name: str = "LINE 小舖"
+    # The coupon every new follower gets once: NT$ off ('amount') or % off ('percent'),
+    # usable on a subtotal of at least COUPON_MIN_SPEND within COUPON_DAYS.
+    coupon_kind: str = "amount"
+    coupon_value: int = 50
+    coupon_min_spend: int = 300
+    coupon_days: int = 30
     log_level: str = "INFO"
     # Signs the admin session cookie; unset, it is derived from the channel secret (see flask_secret_key).
     secret_key: str | None = None
@@ -90,6 +96,11 @@ def load_settings(overrides: Mapping[str, object] | None = None,
             values[field.name] = _coerce(field.type, raw)
         except ValueError:
             raise ConfigError(f"{field.name.upper()} must be a {field.type}") from None
+    if values.get("coupon_kind", "amount") not in ("amount", "percent"):
+        raise ConfigError("COUPON_KIND must be 'amount' or 'percent'")
+    if values.get("coupon_value", 50) <= 0 or (
+            values.get("coupon_kind") == "percent" and values["coupon_value"] > 100):
+        raise ConfigError("COUPON_VALUE must be > 0 (and ≤ 100 for percent)")
     values["public_base_url"] = values["public_base_url"].rstrip("/")
     values["sinopac_api_url"] = values.get("sinopac_api_url", SINOPAC_SANDBOX_URL).rstrip("/")
     return Settings(**values)

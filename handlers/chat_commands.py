@@ -66,6 +66,7 @@ WORDS = {
 CART = re.compile(r"^(?:cart|購物車)\s+(\S+)\s+(\S+)$", re.IGNORECASE)
 CART_WORD = re.compile(r"^(?:cart|購物車)(?:\s|$)")
 NUMBER = re.compile(r"^([+-]?)(\d{1,7})$")
+PHONE_LIKE = re.compile(r"^\+?[\d\-()]{8,}$")
 RECIPIENT = re.compile(r"^(?:收件|address)(?:\s+(.*))?$", re.IGNORECASE | re.DOTALL)
 
 
@@ -100,7 +101,10 @@ def _cart(cleaned: str):
 
 
 def _recipient(rest: str):
-    parts = rest.split(maxsplit=2)
-    if len(parts) < 3:
-        return SetRecipient("", "", "") if not parts else SetRecipient(*(parts + ["", ""])[:3])
-    return SetRecipient(*parts)
+    """`name phone address`; the first phone-like word splits them, so names may have spaces."""
+    words = rest.split()
+    for index, word in enumerate(words):
+        if index and PHONE_LIKE.match(word):
+            return SetRecipient(" ".join(words[:index]), word, " ".join(words[index + 1:]))
+    name, phone = (words + ["", ""])[:2]
+    return SetRecipient(name, phone, " ".join(words[2:]))

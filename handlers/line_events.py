@@ -13,6 +13,7 @@ from models.errors import ShopError
 from services import cart, catalog, checkout, orders, payments, shoppers
 from services import answers
 from services.answers import Answer
+from services.coupons import offer_from
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,8 @@ def _run(rt, command, answer: Answer) -> None:
     match command:
         case cmd.ShowProducts(page=page):
             catalog.show_products(rt.db, answer, page)
+        case postbacks.ShowProduct(product_id=product_id):
+            catalog.show_product(rt.db, answer, product_id)
         case cmd.ShowCart():
             cart.show(rt.db, answer)
         case cmd.ChangeCart(product_id=product_id, amount=amount, relative=relative):
@@ -113,7 +116,7 @@ def _run(rt, command, answer: Answer) -> None:
 
 
 def handle_follow(rt, answer: Answer) -> None:
-    """Greet a new (or returning) follower; their LINE language picks our texts."""
+    """Greet a new (or returning) follower with their coupon; their LINE language picks our texts."""
     try:
         profile = rt.messenger.get_profile(answer.user_id)
         answer.language = profile.language
@@ -121,7 +124,8 @@ def handle_follow(rt, answer: Answer) -> None:
     except Exception as error:  # a greeting without the name beats no greeting
         log.info("event=profile_unavailable error=%s", type(error).__name__)
         display_name = None
-    shoppers.follow(rt.db, answer, display_name, rt.settings.shop_name)
+    shoppers.follow(rt.db, answer, display_name, rt.settings.shop_name,
+                    coupon=offer_from(rt.settings))
 
 
 def handle_other(rt, raw: dict, answer: Answer) -> None:

@@ -20,6 +20,11 @@ class CancelOrder:
 
 
 @dataclass(frozen=True)
+class ShowProduct:
+    product_id: int
+
+
+@dataclass(frozen=True)
 class BadPostback:
     pass
 
@@ -56,6 +61,8 @@ def _build(action: str | None, params: dict):
         return ShowOrders()
     if action == "products":
         return ShowProducts(page=_id(params, "page") if "page" in params else 1)
+    if action == "detail":
+        return ShowProduct(product_id=_id(params, "product"))
     if action == "pay":
         return Pay(order_id=_id(params, "order"), pay_type=METHODS[params["method"]])
     if action == "cancel":

@@ -40,7 +40,12 @@ class RecipientMissing(ShopError):
 
 
 class InvalidRecipient(ShopError):
-    text_key = "invalid_recipient"
+    """`problem` is usage, name, phone or address; each has its own text."""
+
+    def __init__(self, problem: str, **params):
+        super().__init__(**params)
+        self.problem = problem
+        self.text_key = f"invalid_recipient_{problem}"
 
 
 class BankUnavailable(ShopError):

@@ -1,8 +1,10 @@
 """LINE message JSON for every answer the bot gives (texts come from models/texts.py)."""
-from datetime import datetime
+from datetime import datetime, timezone
 
+from models import flex
 from models.order import TAIPEI
-from models.records import CartLine, Order, OrderLine, PaymentAttempt, PaymentResult, Product
+from models.records import (CartLine, Coupon, Order, PaymentAttempt, PaymentResult, Product,
+                            Recipient)
 from models.texts import t
 
 TEXT_LIMIT = 5000
@@ -20,13 +22,6 @@ def _when(moment: datetime) -> str:
     return moment.astimezone(TAIPEI).strftime("%m/%d %H:%M")
 
 
-def _postback(label: str, data: str, display: str | None = None) -> dict:
-    action = {"type": "postback", "label": label[:20], "data": data}
-    if display:
-        action["displayText"] = display
-    return action
-
-
 def _buttons(alt: str, body: str, actions: list[dict], title: str | None = None) -> dict:
     template = {"type": "buttons", "text": body[:160 if title is None else 60], "actions": actions}
     if title:
@@ -35,49 +30,45 @@ def _buttons(alt: str, body: str, actions: list[dict], title: str | None = None)
 
 
 def product_list(products: list[Product], page: int, language: str | None) -> list[dict]:
+    """The catalog as Flex product cards, ≤ 10 per page."""
     if not products:
         return [text("no_products", language)]
-    rows = [t("products_title", language)]
-    for product in products:
-        key = "product_line" if product.stock > 0 else "product_sold_out"
-        rows.append(t(key, language, id=product.id, name=product.name, price=product.price,
-                      stock=product.stock))
-    rows.append(t("products_hint", language))
-    return [{"type": "text", "text": "\n".join(rows)[:TEXT_LIMIT]}]
+    return [flex.product_carousel(products, page, language)]
 
 
-def cart(lines: list[CartLine], language: str | None) -> list[dict]:
+def product_detail(product: Product, in_cart: int, language: str | None) -> list[dict]:
+    return [flex.product_detail(product, in_cart, language)]
+
+
+def cart(lines: list[CartLine], language: str | None, coupon: Coupon | None = None,
+         now: datetime | None = None) -> list[dict]:
+    """The cart card (− / + / remove per line, coupon, total, order button), checkout first."""
     if not lines:
-        return [text("cart_empty", language)]
-    rows = [t("cart_title", language)]
-    rows += [t("cart_line", language, name=line.name, quantity=line.quantity, amount=line.amount)
-             for line in lines]
-    total = sum(line.amount for line in lines)
-    rows.append(t("cart_total", language, total=total))
-    body = "\n".join(rows)
-    checkout = _buttons(body, body if len(body) <= 160 else t("cart_total", language, total=total),
-                        [_postback(t("button_checkout", language), "action=buy",
-                                   t("button_checkout", language))])
-    return ([{"type": "text", "text": body[:TEXT_LIMIT]}, checkout] if len(body) > 160
-            else [checkout])
+        return with_quick_replies([text("cart_empty", language)], language)
+    card = flex.cart_card(lines, coupon, now or datetime.now(timezone.utc), language)
+    return with_quick_replies([card], language, CART_STEPS)
 
 
 def cart_changed(product: Product, quantity: int, lines: list[CartLine],
-                 language: str | None) -> list[dict]:
+                 language: str | None, coupon: Coupon | None = None,
+                 now: datetime | None = None) -> list[dict]:
     key = "cart_updated" if quantity else "cart_removed"
-    return [text(key, language, name=product.name, quantity=quantity)] + cart(lines, language)
+    return [text(key, language, name=product.name, quantity=quantity)] + cart(
+        lines, language, coupon, now)
 
 
 def order_created(order_id: int, lines: list[CartLine], subtotal: int, discount: int,
-                  total: int, expires_at: datetime, language: str | None) -> list[dict]:
-    body = t("order_created", language, order_id=order_id, total=total, deadline=_when(expires_at))
-    return [_buttons(body, body, pay_actions(order_id, language))]
+                  total: int, expires_at: datetime, language: str | None,
+                  recipient: Recipient | None = None) -> list[dict]:
+    """The order card with its discount, recipient and the payment buttons."""
+    return [flex.order_card(order_id, lines, subtotal, discount, total, recipient, expires_at,
+                            pay_actions(order_id, language), language)]
 
 
 def pay_actions(order_id: int, language: str | None) -> list[dict]:
-    return [_postback(t("button_pay_atm", language), f"action=pay&order={order_id}&method=atm"),
-            _postback(t("button_pay_card", language), f"action=pay&order={order_id}&method=card"),
-            _postback(t("button_cancel", language), f"action=cancel&order={order_id}")]
+    return [flex.postback(t("button_pay_atm", language), f"action=pay&order={order_id}&method=atm"),
+            flex.postback(t("button_pay_card", language), f"action=pay&order={order_id}&method=card"),
+            flex.postback(t("button_cancel", language), f"action=cancel&order={order_id}")]
 
 
 def payment_instructions(order_id: int, attempt: PaymentAttempt, hold_until: datetime,
@@ -112,8 +103,36 @@ def order_list(orders: list[Order], language: str | None) -> list[dict]:
     return [{"type": "text", "text": "\n".join(rows)[:TEXT_LIMIT]}]
 
 
-def welcome(shop_name: str, language: str | None) -> list[dict]:
-    return [text("welcome", language, shop=shop_name)]
+def welcome(shop_name: str, language: str | None, coupon: Coupon | None = None,
+            returning: bool = False) -> list[dict]:
+    """The greeting, and the follower coupon when one was just granted."""
+    greeting = [text("welcome_back" if returning else "welcome", language, shop=shop_name)]
+    if coupon is None:
+        return greeting
+    expires = coupon.expires_at.astimezone(TAIPEI).strftime("%Y/%m/%d")
+    key = "coupon_granted" if coupon.min_spend else "coupon_granted_any"
+    return greeting + [text(key, language, offer=flex.coupon_offer(coupon, language),
+                            min_spend=coupon.min_spend, expires=expires)]
+
+
+# Quick reply buttons: (label key, what the shopper "says" when tapping it).
+STEPS = {"products": ("button_products", "say_products"), "cart": ("button_cart", "say_cart"),
+         "checkout": ("button_checkout_quick", "say_checkout"),
+         "orders": ("button_orders", "say_orders"), "help": ("button_help", "say_help")}
+DEFAULT_STEPS = ("products", "cart", "checkout", "orders", "help")
+CART_STEPS = ("checkout", "products", "orders", "help")
+
+
+def with_quick_replies(messages: list[dict], language: str | None,
+                       steps: tuple[str, ...] = DEFAULT_STEPS) -> list[dict]:
+    """Put the next likely steps under the last message (LINE shows only the last one's)."""
+    if not messages or "quickReply" in messages[-1]:
+        return messages
+    items = [{"type": "action", "action": {"type": "message",
+                                           "label": t(STEPS[step][0], language)[:20],
+                                           "text": t(STEPS[step][1], language)}}
+             for step in steps[:13]]
+    return messages[:-1] + [{**messages[-1], "quickReply": {"items": items}}]
 
 
 def help_text(language: str | None) -> list[dict]:

@@ -76,16 +76,88 @@ TEXTS: dict[str, dict[str, str]] = {
     "error_generic": {"zh-TW": "抱歉，系統忙碌中，請稍後再試。", "en": "Sorry, something went wrong. Please try again later."},
     "unknown_command": {"zh-TW": "我看不懂「{text}」😅\n可以輸入：商品、購物車、訂單、說明",
                         "en": "I didn't get \"{text}\" 😅\nTry: products, cart, orders, help"},
-    "help": {"zh-TW": "📖 指令說明\n商品：看商品列表\ncart 商品編號 數量：設定數量，例如 cart 1 2（0 為移除）\ncart 商品編號 +數量 / -數量：增減，例如 cart 1 +1\n購物車：看購物車並結帳\n收件 姓名 手機 地址：設定收件資料，例如 收件 王小明 0912345678 台北市信義區市府路1號\n訂單：看最近的訂單\n說明：看這份說明",
-             "en": "📖 Commands\nproducts: see what's for sale\ncart <id> <qty>: set a quantity, e.g. cart 1 2 (0 removes)\ncart <id> +n / -n: change it, e.g. cart 1 +1\ncart: see your cart and check out\naddress <name> <mobile> <address>: delivery details, e.g. address Amy 0912345678 No. 1, Shifu Rd, Taipei\norders: your recent orders\nhelp: this message"},
+    "help": {"zh-TW": "📖 使用說明\n"
+                      "・商品：看商品卡片，按「加入購物車」或「看詳情」\n"
+                      "・購物車：看購物車，用 − / + / 移除 調整，按「結帳下單」\n"
+                      "・cart 商品編號 數量：設定數量，例如 cart 1 2（0 為移除）\n"
+                      "・cart 商品編號 +數量 / -數量：增減，例如 cart 1 +1\n"
+                      "・收件 姓名 手機 地址：設定收件資料，例如 收件 王小明 0912345678 台北市信義區市府路1號\n"
+                      "・結帳：把購物車變成訂單（需先設定收件資料），再選 ATM 轉帳或信用卡\n"
+                      "・訂單：看最近的訂單與付款狀態\n"
+                      "・折價券：加入好友即送一張，結帳時自動折抵（每人一張）\n"
+                      "・說明：看這份說明\n"
+                      "也可以點下方選單或快速回覆按鈕。",
+             "en": "📖 How to shop\n"
+                   "- products: product cards; tap 'Add to cart' or 'Details'\n"
+                   "- cart: your cart; adjust with − / + / Remove, then 'Check out'\n"
+                   "- cart <id> <qty>: set a quantity, e.g. cart 1 2 (0 removes)\n"
+                   "- cart <id> +n / -n: change it, e.g. cart 1 +1\n"
+                   "- address <name> <mobile> <address>: delivery details, e.g. address Amy 0912345678 No. 1, Shifu Rd, Taipei\n"
+                   "- checkout: turn your cart into an order (delivery details needed), then pay by ATM or card\n"
+                   "- orders: your recent orders and their payment status\n"
+                   "- coupon: following us gives you one, applied automatically at checkout (one per person)\n"
+                   "- help: this message\n"
+                   "You can also tap the menu or the quick reply buttons."},
     "welcome": {"zh-TW": "歡迎光臨 {shop}！輸入「商品」開始逛逛，輸入「說明」看所有指令。",
                 "en": "Welcome to {shop}! Type 'products' to browse or 'help' for all commands."},
     "recipient_missing": {"zh-TW": "結帳前請先留下收件資料，格式：\n收件 姓名 手機 地址\n例如：收件 王小明 0912345678 台北市信義區市府路1號",
                           "en": "Before checking out, please send your delivery details:\naddress <name> <mobile> <address>\ne.g. address Amy 0912345678 No. 1, Shifu Rd, Taipei"},
-    "invalid_recipient": {"zh-TW": "收件資料不完整：{problem}\n格式：收件 姓名 手機 地址（手機如 0912345678）",
-                          "en": "Delivery details incomplete: {problem}\nFormat: address <name> <mobile> <address> (mobile like 0912345678)"},
-    "recipient_saved": {"zh-TW": "收件資料已儲存：{name}　{phone}\n{address}",
-                        "en": "Delivery details saved: {name}  {phone}\n{address}"},
+    "invalid_recipient_usage": {"zh-TW": "請用這個格式留下收件資料：\n收件 姓名 手機 地址\n例如：收件 王小明 0912345678 台北市信義區市府路1號",
+                                "en": "Please send your delivery details like this:\naddress <name> <mobile> <address>\ne.g. address Amy 0912345678 No. 1, Shifu Rd, Taipei"},
+    "invalid_recipient_name": {"zh-TW": "收件人姓名不能空白。\n格式：收件 姓名 手機 地址",
+                               "en": "The recipient's name is missing.\nFormat: address <name> <mobile> <address>"},
+    "invalid_recipient_phone": {"zh-TW": "手機號碼「{phone}」看起來不對，請填 09 開頭的 10 位數字，例如 0912345678。\n格式：收件 姓名 手機 地址",
+                                "en": "The mobile number \"{phone}\" doesn't look right: use 10 digits starting with 09, e.g. 0912345678.\nFormat: address <name> <mobile> <address>"},
+    "invalid_recipient_address": {"zh-TW": "地址太短了，請寫完整的收件地址（縣市、路名、門牌）。\n格式：收件 姓名 手機 地址",
+                                  "en": "The address is too short; please write the full delivery address.\nFormat: address <name> <mobile> <address>"},
+    "recipient_saved": {"zh-TW": "✅ 收件資料已儲存：{name}　{phone}\n{address}\n可以結帳了！",
+                        "en": "✅ Delivery details saved: {name}  {phone}\n{address}\nYou can check out now!"},
+    # Flex cards and quick replies
+    "button_add": {"zh-TW": "加入購物車", "en": "Add to cart"},
+    "button_detail": {"zh-TW": "看詳情", "en": "Details"},
+    "button_next_page": {"zh-TW": "下一頁 ▶", "en": "Next page ▶"},
+    "button_prev_page": {"zh-TW": "◀ 上一頁", "en": "◀ Previous"},
+    "button_remove": {"zh-TW": "移除", "en": "Remove"},
+    "button_back_to_products": {"zh-TW": "回商品列表", "en": "All products"},
+    "button_checkout_quick": {"zh-TW": "結帳", "en": "Check out"},
+    "say_products": {"zh-TW": "商品", "en": "products"},
+    "say_cart": {"zh-TW": "購物車", "en": "cart"},
+    "say_checkout": {"zh-TW": "結帳", "en": "checkout"},
+    "say_orders": {"zh-TW": "訂單", "en": "orders"},
+    "say_help": {"zh-TW": "說明", "en": "help"},
+    "say_add": {"zh-TW": "加入購物車：{name}", "en": "Add to cart: {name}"},
+    "say_detail": {"zh-TW": "看詳情：{name}", "en": "Details: {name}"},
+    "say_page": {"zh-TW": "商品第 {page} 頁", "en": "Products, page {page}"},
+    "price": {"zh-TW": "NT${price}", "en": "NT${price}"},
+    "stock_left": {"zh-TW": "庫存 {stock}", "en": "{stock} in stock"},
+    "sold_out_label": {"zh-TW": "售完", "en": "Sold out"},
+    "products_alt": {"zh-TW": "商品列表（第 {page}/{pages} 頁）：{names}",
+                     "en": "Products (page {page} of {pages}): {names}"},
+    "products_page": {"zh-TW": "第 {page}/{pages} 頁，共 {count} 項商品", "en": "Page {page} of {pages}, {count} products"},
+    "products_more": {"zh-TW": "還有 {count} 項商品", "en": "{count} more products"},
+    "product_alt": {"zh-TW": "{name} NT${price}", "en": "{name} NT${price}"},
+    "in_cart": {"zh-TW": "購物車內已有 {quantity} 件", "en": "{quantity} in your cart"},
+    "cart_alt": {"zh-TW": "購物車：{count} 項，合計 NT${total}", "en": "Cart: {count} items, total NT${total}"},
+    "cart_subtotal": {"zh-TW": "小計", "en": "Subtotal"},
+    "cart_total_label": {"zh-TW": "應付金額", "en": "To pay"},
+    "cart_more_lines": {"zh-TW": "…另有 {count} 項商品", "en": "…and {count} more items"},
+    "cart_line_qty": {"zh-TW": "NT${price} × {quantity}", "en": "NT${price} × {quantity}"},
+    "coupon_label": {"zh-TW": "🎁 折價券", "en": "🎁 Coupon"},
+    "coupon_needs_more": {"zh-TW": "🎁 再買 NT${more} 即可使用折價券（{offer}）",
+                          "en": "🎁 Spend NT${more} more to use your coupon ({offer})"},
+    "coupon_amount": {"zh-TW": "折 NT${value}", "en": "NT${value} off"},
+    "coupon_percent": {"zh-TW": "享 {value}% 折扣", "en": "{value}% off"},
+    "coupon_granted": {"zh-TW": "🎁 送您一張折價券：{offer}，消費滿 NT${min_spend} 可用，{expires} 前有效，結帳時自動折抵。",
+                       "en": "🎁 Here's a coupon for you: {offer} on orders of NT${min_spend} or more, valid until {expires}, applied automatically at checkout."},
+    "coupon_granted_any": {"zh-TW": "🎁 送您一張折價券：{offer}，{expires} 前有效，結帳時自動折抵。",
+                           "en": "🎁 Here's a coupon for you: {offer}, valid until {expires}, applied automatically at checkout."},
+    "welcome_back": {"zh-TW": "歡迎回來 {shop}！輸入「商品」逛逛，輸入「說明」看所有指令。",
+                     "en": "Welcome back to {shop}! Type 'products' to browse or 'help' for all commands."},
+    "order_title": {"zh-TW": "訂單 #{order_id}", "en": "Order #{order_id}"},
+    "order_alt": {"zh-TW": "訂單 #{order_id} 已成立，應付 NT${total}，請選擇付款方式。",
+                  "en": "Order #{order_id} placed, NT${total} to pay. Choose how to pay."},
+    "order_hold": {"zh-TW": "商品保留至 {deadline}，請選擇付款方式：", "en": "Items held until {deadline}. Choose how to pay:"},
+    "order_ship_to": {"zh-TW": "寄送：{name}　{phone}\n{address}", "en": "Ship to: {name}  {phone}\n{address}"},
 }
 
 

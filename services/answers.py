@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from db import inbox, outbox
+from models.messages import with_quick_replies
 
 
 @dataclass
@@ -16,14 +17,15 @@ class Answer:
     outbox_ids: list[int] = field(default_factory=list)
 
     def send(self, cur, messages: list[dict]) -> None:
-        """Queue `messages` and mark the event done, inside the caller's transaction."""
+        """Queue `messages` (with next steps as quick replies) and mark the event done."""
         if not messages:
             if self.event_id:
                 inbox.mark_done(cur, self.event_id)
             return
         self.outbox_ids.append(outbox.enqueue(
-            cur, self.user_id, messages, reply_token=self.reply_token,
-            reply_until=self.reply_until, done_event_id=self.event_id))
+            cur, self.user_id, with_quick_replies(messages, self.language),
+            reply_token=self.reply_token, reply_until=self.reply_until,
+            done_event_id=self.event_id))
 
 
 def push_to(cur, user_id: str, messages: list[dict]) -> int:

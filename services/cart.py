@@ -4,6 +4,7 @@ from models import cart as cart_rules
 from models import messages
 from models.errors import OutOfStock
 from services.answers import Answer
+from services.coupons import coupon_for
 from services.orders import release_overdue
 
 
@@ -23,14 +24,15 @@ def change_quantity(db, answer: Answer, product_id: int, amount: int, *, relativ
             product, in_cart = carts.get_cart_entry(cur, answer.user_id, product_id)
             quantity = cart_rules.new_quantity(product, product_id, in_cart, amount, relative)
         lines = carts.set_quantity(cur, answer.user_id, product_id, quantity)
-        answer.send(cur, messages.cart_changed(product, quantity, lines, answer.language))
+        answer.send(cur, messages.cart_changed(product, quantity, lines, answer.language,
+                                               coupon_for(cur, answer.user_id)))
         return lines
     return db.run(work)
 
 
 def show(db, answer: Answer):
-    """Answer with the cart's lines, total and the order button."""
+    """Answer with the cart's lines, coupon, total and the order button."""
     with db.transaction() as cur:
         lines = carts.get_cart(cur, answer.user_id)
-        answer.send(cur, messages.cart(lines, answer.language))
+        answer.send(cur, messages.cart(lines, answer.language, coupon_for(cur, answer.user_id)))
         return lines

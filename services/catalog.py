@@ -1,6 +1,7 @@
 """Use cases around the catalog: browsing and importing products."""
-from db import products
+from db import carts, products
 from models import messages
+from models.errors import UnknownProduct
 from models.records import Product
 from services.answers import Answer
 from services.orders import release_overdue
@@ -16,12 +17,27 @@ def show_products(db, answer: Answer, page: int = 1) -> list[Product]:
     return db.run(work)
 
 
+def show_product(db, answer: Answer, product_id: int) -> Product:
+    """Answer with one product's card and description.
+
+    :raise UnknownProduct: no such (visible) product.
+    """
+    with db.transaction() as cur:
+        product, in_cart = carts.get_cart_entry(cur, answer.user_id, product_id)
+        if product is None:
+            raise UnknownProduct(product_id=product_id)
+        answer.send(cur, messages.product_detail(product, in_cart, answer.language))
+        return product
+
+
 class CatalogError(ValueError):
     """A catalog file entry is malformed; the message says which and why."""
 
 
-def parse_catalog(entries) -> list[Product]:
+def parse_catalog(entries, base_url: str | None = None) -> list[Product]:
     """Validate a JSON catalog (list of objects) into Products.
+
+    With `base_url`, an image_url path like /static/products/1.png becomes base_url + path.
 
     :raise CatalogError: on the first bad entry, naming it.
     """
@@ -45,6 +61,8 @@ def parse_catalog(entries) -> list[Product]:
         if not isinstance(name, str) or not name.strip():
             raise CatalogError(f"{where}: 'name' must be a non-empty string")
         image_url = entry.get("image_url")
+        if base_url and isinstance(image_url, str) and image_url.startswith("/"):
+            image_url = base_url.rstrip("/") + image_url
         if image_url is not None and not (isinstance(image_url, str) and image_url.startswith(("https://", "http://"))):
             raise CatalogError(f"{where}: 'image_url' must be an http(s) URL")
         description = entry.get("description") or ""
