@@ -50,7 +50,8 @@ def start(host: str, bot_port: int, line_port: int, bank_port: int, shop_name: s
         cur.execute("SELECT count(*) AS n FROM products")
         empty = cur.fetchone()["n"] == 0
     if empty:
-        items = catalog.parse_catalog(json.loads(DEMO_CATALOG.read_text(encoding="utf-8")))
+        items = catalog.parse_catalog(json.loads(DEMO_CATALOG.read_text(encoding="utf-8")),
+                                      base_url=bot_url)
         catalog.import_catalog(rt.db, items)
     rt.worker.start()
     bot_server, _ = serve_in_thread(app, host, bot_port)

@@ -127,6 +127,15 @@ class Shop:
     def shopper(self, name="小明", language="zh-TW") -> str:
         return self.line.add_user(name, language).user_id
 
+    def buyer(self, name="小明", language="zh-TW") -> str:
+        """A shopper who already gave delivery details (checkout asks for them first)."""
+        user_id = self.shopper(name, language)
+        self.sql("""INSERT INTO shoppers (user_id, display_name, recipient_name, recipient_phone,
+                                          recipient_address)
+                    VALUES (%s, %s, %s, '0912345678', '台北市信義區市府路1號')""",
+                 (user_id, name, name))
+        return user_id
+
     def text(self, user_id: str, text: str) -> list[dict]:
         """Send a text as the shopper; returns the bot messages it caused."""
         return self._exchange(user_id, lambda: self.line.webhook.send_text(user_id, text))

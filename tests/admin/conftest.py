@@ -52,6 +52,7 @@ def admin(shop, owner) -> AdminClient:
 def place_order(shop, user_id: str, product_id: int, quantity: int) -> int:
     """The shopper fills the cart and checks out in the chat; returns the order id."""
     shop.text(user_id, f"cart {product_id} {quantity}")
+    shop.text(user_id, "收件 王小明 0912345678 台北市信義區市府路1號")
     shop.text(user_id, "結帳")
     return shop.sql("SELECT max(id) AS id FROM orders WHERE user_id = %s", (user_id,))[0]["id"]
 

@@ -51,14 +51,14 @@ def test_the_owner_adds_a_product_the_shopper_buys_it_and_the_owner_ships_it(mak
     chat.goto(f"{shop.line.url}/chat")
     chat.get_by_test_id("user-switcher").select_option(shopper)
     messages = chat.get_by_test_id("message-list")
-    for text in ("商品", "cart 1 2", "結帳"):
+    for text in ("商品", "cart 1 2", "收件 王小明 0912345678 台北市信義區市府路1號", "結帳"):
         chat.get_by_test_id("chat-input").fill(text)
         chat.get_by_test_id("send-button").click()
         expect(chat.get_by_test_id("bubble-user").last).to_contain_text(text)
         if text == "商品":
             expect(messages).to_contain_text("阿里山高山茶")
-    expect(messages).to_contain_text("訂單 #1 已成立")
-    chat.get_by_test_id("template-button").filter(has_text="ATM 轉帳").last.click()
+    expect(messages).to_contain_text("請選擇付款方式")
+    chat.get_by_test_id("flex-button").filter(has_text="ATM 轉帳").last.click()
     expect(messages).to_contain_text("虛擬帳號")
     order_no = shop.sql("SELECT order_no FROM payment_attempts")[0]["order_no"]
     shop.bank.pay(order_no)

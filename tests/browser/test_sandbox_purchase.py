@@ -31,7 +31,11 @@ def test_buy_by_card_then_by_atm_in_the_browser(sandbox_shop, browser, shot):
     expect(bot).to_contain_text("NT$900")
     shot(page, "sandbox-2-cart")
 
-    tap(page, "結帳")
+    tap(page, "結帳下單")
+    expect(bot).to_contain_text("結帳前請先留下收件資料")
+    send(page, "收件 王小明 0912345678 台北市信義區市府路1號")
+    expect(bot).to_contain_text("收件資料已儲存")
+    send(page, "結帳")
     expect(bot).to_contain_text("請選擇付款方式")
     shot(page, "sandbox-3-order")
 
@@ -53,8 +57,8 @@ def test_buy_by_card_then_by_atm_in_the_browser(sandbox_shop, browser, shot):
     shot(page, "sandbox-7-paid-by-card")
 
     send(page, "cart 2 1")
-    tap(page, "結帳")
-    expect(bot).to_contain_text("訂單 #2 已成立")
+    send(page, "結帳")
+    expect(bot).to_contain_text("訂單 #2")
     tap(page, "ATM")
     expect(bot).to_contain_text("虛擬帳號")
     account = re.search(r"虛擬帳號：(\d{14})", bot.inner_text()).group(1)

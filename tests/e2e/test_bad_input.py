@@ -71,7 +71,7 @@ POSTBACK = st.one_of(
 def test_any_postback_data_is_answered_and_never_pays_someone_elses_order(shop, data):
     if not shop.sql("SELECT 1 FROM orders"):
         shop.add_product(1, "烏龍茶", 100, 5)
-        owner = shop.shopper("owner")
+        owner = shop.buyer("owner")
         shop.checkout(owner, p1=1)
     before = state_of_the_shop(shop)
     stranger = "U" + uuid.uuid4().hex

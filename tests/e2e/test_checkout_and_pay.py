@@ -10,7 +10,7 @@ def labels(messages):
 
 def test_checkout_reserves_stock_snapshots_lines_and_offers_atm_and_card(shop):
     shop.add_product(1, "烏龍茶", 450, 5, "https://img.example/tea.jpg")
-    user = shop.shopper()
+    user = shop.buyer()
     shop.text(user, "cart 1 2")
     replies = shop.postback(user, "action=buy")
     assert any("ATM" in label for label in labels(replies))
@@ -29,7 +29,7 @@ def test_checkout_reserves_stock_snapshots_lines_and_offers_atm_and_card(shop):
 def test_checkout_of_more_than_in_stock_reserves_nothing(shop):
     shop.add_product(1, "烏龍茶", 100, 5)
     shop.add_product(2, "芒果乾", 100, 5)
-    user = shop.shopper()
+    user = shop.buyer()
     shop.text(user, "cart 1 2")
     shop.text(user, "cart 2 5")
     shop.sql("UPDATE products SET stock = 4 WHERE id = 2")  # someone else bought one meanwhile
@@ -42,7 +42,7 @@ def test_checkout_of_more_than_in_stock_reserves_nothing(shop):
 
 def test_atm_payment_gives_account_and_paid_notice_arrives_in_chat(shop):
     shop.add_product(1, "烏龍茶", 450, 5)
-    user = shop.shopper()
+    user = shop.buyer()
     order_id = shop.checkout(user, p1=2)
     replies = shop.pay_with(user, order_id, "atm")
     attempt = shop.attempts(order_id)[0]
@@ -60,7 +60,7 @@ def test_atm_payment_gives_account_and_paid_notice_arrives_in_chat(shop):
 
 def test_card_payment_links_the_bank_card_page(shop):
     shop.add_product(1, "烏龍茶", 450, 5)
-    user = shop.shopper()
+    user = shop.buyer()
     order_id = shop.checkout(user, p1=1)
     replies = shop.pay_with(user, order_id, "card")
     uris = [a["uri"] for m in replies for a in actions(m) if a["type"] == "uri"]
@@ -73,7 +73,7 @@ def test_card_payment_links_the_bank_card_page(shop):
 
 def test_declined_card_tells_why_and_the_order_stays_payable(shop):
     shop.add_product(1, "烏龍茶", 450, 5)
-    user = shop.shopper()
+    user = shop.buyer()
     order_id = shop.checkout(user, p1=1)
     shop.pay_with(user, order_id, "card")
     shop.bank_pays(shop.attempts(order_id)[0]["order_no"], decline=True)
@@ -88,7 +88,7 @@ def test_declined_card_tells_why_and_the_order_stays_payable(shop):
 
 def test_switching_method_voids_the_earlier_attempt(shop):
     shop.add_product(1, "烏龍茶", 450, 5)
-    user = shop.shopper()
+    user = shop.buyer()
     order_id = shop.checkout(user, p1=1)
     shop.pay_with(user, order_id, "atm")
     shop.pay_with(user, order_id, "card")
@@ -98,7 +98,7 @@ def test_switching_method_voids_the_earlier_attempt(shop):
 
 def test_money_for_a_voided_atm_attempt_still_pays_the_order(shop):
     shop.add_product(1, "烏龍茶", 450, 5)
-    user = shop.shopper()
+    user = shop.buyer()
     order_id = shop.checkout(user, p1=1)
     shop.pay_with(user, order_id, "atm")
     shop.pay_with(user, order_id, "card")
@@ -108,7 +108,7 @@ def test_money_for_a_voided_atm_attempt_still_pays_the_order(shop):
 
 def test_repeated_and_out_of_order_notices_apply_once(shop):
     shop.add_product(1, "烏龍茶", 450, 5)
-    user = shop.shopper()
+    user = shop.buyer()
     order_id = shop.checkout(user, p1=1)
     shop.pay_with(user, order_id, "atm")
     order_no = shop.attempts(order_id)[0]["order_no"]
@@ -125,7 +125,7 @@ def test_repeated_and_out_of_order_notices_apply_once(shop):
 
 def test_concurrent_duplicate_notices_push_once(shop):
     shop.add_product(1, "烏龍茶", 450, 5)
-    user = shop.shopper()
+    user = shop.buyer()
     order_id = shop.checkout(user, p1=1)
     shop.pay_with(user, order_id, "atm")
     order_no = shop.attempts(order_id)[0]["order_no"]
@@ -152,7 +152,7 @@ def test_concurrent_duplicate_notices_push_once(shop):
 
 def test_another_shoppers_order_cannot_be_paid_or_cancelled(shop):
     shop.add_product(1, "烏龍茶", 450, 5)
-    amy, bob = shop.shopper("Amy"), shop.shopper("Bob")
+    amy, bob = shop.buyer("Amy"), shop.buyer("Bob")
     order_id = shop.checkout(amy, p1=1)
     assert "找不到這筆訂單" in message_text(shop.pay_with(bob, order_id, "atm")[-1])
     assert "找不到這筆訂單" in message_text(shop.postback(bob, f"action=cancel&order={order_id}")[-1])
@@ -161,7 +161,7 @@ def test_another_shoppers_order_cannot_be_paid_or_cancelled(shop):
 
 def test_shopper_cancels_own_order_and_stock_returns(shop):
     shop.add_product(1, "烏龍茶", 450, 5)
-    user = shop.shopper()
+    user = shop.buyer()
     order_id = shop.checkout(user, p1=2)
     assert shop.stock(1) == 3
     assert "已取消" in message_text(shop.postback(user, f"action=cancel&order={order_id}")[-1])
@@ -171,7 +171,7 @@ def test_shopper_cancels_own_order_and_stock_returns(shop):
 
 def test_orders_command_lists_recent_orders_with_status(shop):
     shop.add_product(1, "烏龍茶", 450, 5)
-    user = shop.shopper()
+    user = shop.buyer()
     order_id = shop.checkout(user, p1=1)
     text = message_text(shop.text(user, "訂單")[-1])
     assert f"#{order_id}" in text and "待付款" in text and "450" in text
@@ -179,7 +179,7 @@ def test_orders_command_lists_recent_orders_with_status(shop):
 
 def test_two_shoppers_racing_for_the_last_unit_only_one_gets_it(shop):
     shop.add_product(1, "烏龍茶", 450, 1)
-    users = [shop.shopper(f"s{i}") for i in range(2)]
+    users = [shop.buyer(f"s{i}") for i in range(2)]
     for user in users:
         shop.text(user, "cart 1 1")
     barrier = threading.Barrier(2)

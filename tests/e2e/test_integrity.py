@@ -36,7 +36,7 @@ def all_done(shop):
 def test_sixty_shoppers_race_for_ten_units_and_stock_ends_exact(make_shop):
     shop = make_shop(WORKER_THREADS=4)
     shop.add_product(1, "限量鳳梨酥", 300, 10)
-    users = [shop.shopper(f"shopper{i}") for i in range(60)]
+    users = [shop.buyer(f"shopper{i}") for i in range(60)]
     fill_carts(shop, users, 1)
     assert send_all_at_once(shop, users, "action=buy") == [200] * 60
     assert shop.wait_until(lambda: all_done(shop), timeout=30)
@@ -61,7 +61,7 @@ def test_sixty_shoppers_race_for_ten_units_and_stock_ends_exact(make_shop):
 def test_a_crashed_event_is_retried_and_its_late_reply_becomes_a_push(shop, monkeypatch):
     from services import cart as cart_service
     shop.add_product(1, "烏龍茶", 100, 10)
-    user = shop.shopper()
+    user = shop.buyer()
     real = cart_service.change_quantity
     calls = []
 
@@ -90,7 +90,7 @@ def test_events_of_a_dead_process_are_picked_up_by_another(make_shop):
     dying = make_shop(WORKER_THREADS=1)
     dying.rt.worker.stop()  # its workers never run: as if the process died after the 200
     dying.add_product(1, "烏龍茶", 100, 10)
-    user = dying.shopper()
+    user = dying.buyer()
     assert dying.line.webhook.send_text(user, "cart 1 1").ok
     assert dying.sql("SELECT status FROM inbox")[0]["status"] == "pending"
     survivor = make_shop()
@@ -104,7 +104,7 @@ def test_events_of_a_dead_process_are_picked_up_by_another(make_shop):
 
 def test_database_connection_dropped_mid_checkout_leaves_no_half_order(shop, monkeypatch):
     shop.add_product(1, "烏龍茶", 100, 10)
-    user = shop.shopper()
+    user = shop.buyer()
     shop.text(user, "cart 1 3")
     real = order_sql.insert_order
     drops = []
@@ -127,7 +127,7 @@ def test_database_connection_dropped_mid_checkout_leaves_no_half_order(shop, mon
 
 def test_failed_push_is_retried_with_the_same_key_and_arrives_once(shop):
     shop.add_product(1, "烏龍茶", 450, 5)
-    user = shop.shopper()
+    user = shop.buyer()
     order_id = shop.checkout(user, p1=1)
     shop.pay_with(user, order_id, "atm")
     order_no = shop.attempts(order_id)[0]["order_no"]
@@ -146,7 +146,7 @@ def test_failed_push_is_retried_with_the_same_key_and_arrives_once(shop):
 
 def test_push_refused_by_line_is_delivered_on_retry(shop):
     shop.add_product(1, "烏龍茶", 450, 5)
-    user = shop.shopper()
+    user = shop.buyer()
     order_id = shop.checkout(user, p1=1)
     shop.pay_with(user, order_id, "atm")
     shop.line.fail_next, shop.line.fail_mode = 2, "before"
@@ -160,7 +160,7 @@ def test_push_refused_by_line_is_delivered_on_retry(shop):
 
 def test_payment_after_expiry_is_recorded_and_flagged(shop):
     shop.add_product(1, "烏龍茶", 450, 5)
-    user = shop.shopper()
+    user = shop.buyer()
     order_id = shop.checkout(user, p1=2)
     shop.pay_with(user, order_id, "atm")
     shop.sql("UPDATE orders SET expires_at = now() - interval '1 minute'")
@@ -175,7 +175,7 @@ def test_payment_after_expiry_is_recorded_and_flagged(shop):
 
 def test_overdue_reservation_is_released_when_someone_wants_the_product(shop):
     shop.add_product(1, "烏龍茶", 450, 2)
-    amy, bob = shop.shopper("Amy"), shop.shopper("Bob")
+    amy, bob = shop.buyer("Amy"), shop.buyer("Bob")
     shop.checkout(amy, p1=2)
     assert "只剩 0 件" in message_text(shop.text(bob, "cart 1 1")[-1])
     shop.sql("UPDATE orders SET expires_at = now() - interval '1 minute'")
@@ -185,7 +185,7 @@ def test_overdue_reservation_is_released_when_someone_wants_the_product(shop):
 
 def test_lost_notification_is_found_by_sync_payments(shop):
     shop.add_product(1, "烏龍茶", 450, 5)
-    user = shop.shopper()
+    user = shop.buyer()
     order_id = shop.checkout(user, p1=1)
     shop.pay_with(user, order_id, "atm")
     shop.bank.notify_attempts = 0  # the bank's notification never arrives
@@ -201,7 +201,7 @@ def test_lost_notification_is_found_by_sync_payments(shop):
 def test_bank_timeout_while_creating_a_payment_keeps_the_order_payable(make_shop):
     shop = make_shop(HTTP_TIMEOUT=0.3)
     shop.add_product(1, "烏龍茶", 450, 5)
-    user = shop.shopper()
+    user = shop.buyer()
     order_id = shop.checkout(user, p1=1)
     shop.bank.fail_next, shop.bank.fail_mode, shop.bank.hang_seconds = 3, "timeout", 0.6
     assert "銀行暫時沒有回應" in message_text(shop.pay_with(user, order_id, "atm")[-1])
@@ -212,7 +212,7 @@ def test_bank_timeout_while_creating_a_payment_keeps_the_order_payable(make_shop
 def test_no_secret_reaches_the_logs_over_a_whole_purchase(shop, caplog):
     caplog.set_level("DEBUG")
     shop.add_product(1, "烏龍茶", 450, 5)
-    user = shop.shopper()
+    user = shop.buyer()
     shop.follow(user)
     order_id = shop.checkout(user, p1=1)
     shop.pay_with(user, order_id, "card")

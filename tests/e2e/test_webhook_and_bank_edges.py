@@ -62,7 +62,7 @@ def test_signed_garbage_is_refused_not_crashed(shop, payload):
 
 def test_redelivered_event_is_handled_once(shop):
     shop.add_product(1, "烏龍茶", 100, 10)
-    user = shop.shopper()
+    user = shop.buyer()
     shop.text(user, "cart 1 +1")
     event_id = shop.sql("SELECT webhook_event_id FROM inbox")[0]["webhook_event_id"]
     assert shop.line.webhook.redeliver(event_id).status == 200
@@ -74,7 +74,7 @@ def test_redelivered_event_is_handled_once(shop):
 def test_webhook_answers_at_once_while_the_bank_is_slow(make_shop):
     shop = make_shop(WORKER_THREADS=2)
     shop.add_product(1, "烏龍茶", 450, 5)
-    user = shop.shopper()
+    user = shop.buyer()
     shop.line.webhook.send_text(user, "cart 1 1")
     assert shop.wait_until(lambda: len(shop.bot_messages(user)) >= 1)
     shop.line.webhook.send_postback(user, "action=buy")
@@ -113,7 +113,7 @@ def _signed_pay_query_response(inner_status="S", tamper=False):
 
 def test_notice_whose_result_does_not_verify_changes_nothing(shop):
     shop.add_product(1, "烏龍茶", 450, 5)
-    user = shop.shopper()
+    user = shop.buyer()
     order_id = shop.checkout(user, p1=1)
     shop.pay_with(user, order_id, "atm")
     order_no = shop.attempts(order_id)[0]["order_no"]
@@ -133,7 +133,7 @@ def test_notice_whose_result_does_not_verify_changes_nothing(shop):
 
 def test_return_page_says_paid_or_not(shop):
     shop.add_product(1, "烏龍茶", 450, 5)
-    user = shop.shopper()
+    user = shop.buyer()
     order_id = shop.checkout(user, p1=1)
     shop.pay_with(user, order_id, "card")
     order_no = shop.attempts(order_id)[0]["order_no"]
@@ -151,7 +151,7 @@ def test_return_page_says_paid_or_not(shop):
 
 def test_bank_down_while_creating_a_payment_keeps_the_order_payable(shop):
     shop.add_product(1, "烏龍茶", 450, 5)
-    user = shop.shopper()
+    user = shop.buyer()
     order_id = shop.checkout(user, p1=1)
     shop.bank.fail_next, shop.bank.fail_mode = 10, "500"
     assert "銀行暫時沒有回應" in message_text(shop.pay_with(user, order_id, "atm")[-1])
