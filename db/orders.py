@@ -10,14 +10,17 @@ ORDER_COLUMNS = """
 
 
 def reserve_cart(cur, user_id: str) -> list[tuple[CartLine, bool]]:
-    """Take stock for every cart line that has enough, in one conditional UPDATE.
+    """Empty the cart and take stock for every line that has enough, in one statement.
 
     Returns each cart line with whether it was reserved; the caller rolls back unless all were.
     """
     cur.execute(
         """
         WITH cart AS (
-            SELECT product_id, quantity FROM cart_items WHERE user_id = %(user_id)s
+            -- Taking the lines out of the cart locks them: a second checkout of the same
+            -- cart waits, then finds it empty. A rollback puts them back.
+            DELETE FROM cart_items WHERE user_id = %(user_id)s
+            RETURNING product_id, quantity
         ), reserved AS (
             UPDATE products p SET stock = p.stock - cart.quantity
             FROM cart
@@ -40,7 +43,7 @@ def reserve_cart(cur, user_id: str) -> list[tuple[CartLine, bool]]:
 def insert_order(cur, *, user_id: str, lines: list[CartLine], subtotal: int, discount: int,
                  total: int, coupon_id: int | None, expires_at: datetime,
                  recipient: Recipient | None) -> int:
-    """Insert the order with its snapshot lines, use the coupon and empty the cart: one statement."""
+    """Insert the order with its snapshot lines: one statement, however many lines."""
     cur.execute(
         """
         WITH new_order AS (
@@ -55,10 +58,6 @@ def insert_order(cur, *, user_id: str, lines: list[CartLine], subtotal: int, dis
             FROM new_order,
                  unnest(%(ids)s::int[], %(names)s::text[], %(prices)s::int[],
                         %(images)s::text[], %(quantities)s::int[]) AS line
-        ), used_coupon AS (
-            UPDATE coupons SET used_at = now() WHERE id = %(coupon_id)s
-        ), emptied AS (
-            DELETE FROM cart_items WHERE user_id = %(user_id)s
         )
         SELECT id FROM new_order
         """,

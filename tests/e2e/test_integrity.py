@@ -223,3 +223,27 @@ def test_no_secret_reaches_the_logs_over_a_whole_purchase(shop, caplog):
     for secret in (CHANNEL_SECRET, ACCESS_TOKEN, X_KEY_ID, *HASH_KEYS):
         assert secret not in logged
     assert psycopg2  # the database drivers' own logs are included above
+
+
+def test_one_cart_checked_out_twice_at_once_makes_one_order(shop):
+    from services import checkout
+    from services.answers import Answer
+    shop.add_product(1, "烏龍茶", 100, 10)
+    user = shop.buyer()
+    shop.text(user, "cart 1 3")
+    barrier, outcomes = threading.Barrier(4), []
+
+    def buy():
+        barrier.wait()
+        try:
+            outcomes.append(checkout.checkout(shop.rt.db, Answer(user_id=user), hold_minutes=60))
+        except Exception as error:  # EmptyCart for the ones that came second
+            outcomes.append(type(error).__name__)
+
+    threads = [threading.Thread(target=buy) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(map(str, outcomes)) == ["1", "EmptyCart", "EmptyCart", "EmptyCart"]
+    assert shop.stock(1) == 7
