@@ -98,6 +98,8 @@ CREATE TABLE IF NOT EXISTS payment_attempts (
     updated_at   timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS payment_attempts_order_idx ON payment_attempts (order_id);
+-- The bank's web ATM page for a virtual account (OrderCreate ATMParam.WebAtmURL).
+ALTER TABLE payment_attempts ADD COLUMN IF NOT EXISTS atm_web_url text;
 
 -- Every LINE event, stored before LINE gets its 200; a redelivery is a no-op.
 CREATE TABLE IF NOT EXISTS inbox (

@@ -3,7 +3,7 @@ from models.records import PaymentAttempt
 
 COLUMNS = """
     id, order_no, order_id, pay_type, amount, status, ts_no, atm_bank_code, atm_pay_no,
-    atm_expire_date, card_url, description, pay_date
+    atm_expire_date, atm_web_url, card_url, description, pay_date
 """
 
 
@@ -39,6 +39,7 @@ def create_attempt(cur, *, order_id: int, order_no: str, pay_type: str, amount: 
 
 def record_bank_order(cur, attempt_id: int, *, ts_no: str, atm_bank_code: str | None,
                       atm_pay_no: str | None, atm_expire_date: str | None,
+                      atm_web_url: str | None,
                       card_url: str | None, description: str) -> PaymentAttempt | None:
     """Store what OrderCreate answered; an attempt voided meanwhile stays void."""
     cur.execute(
@@ -46,12 +47,14 @@ def record_bank_order(cur, attempt_id: int, *, ts_no: str, atm_bank_code: str | 
         UPDATE payment_attempts
         SET status = CASE WHEN status = 'new' THEN 'open' ELSE status END,
             ts_no = %(ts_no)s, atm_bank_code = %(bank)s, atm_pay_no = %(pay_no)s,
+            atm_web_url = %(web_url)s,
             atm_expire_date = %(expire)s, card_url = %(url)s, description = %(desc)s,
             updated_at = now()
         WHERE id = %(id)s
         RETURNING {COLUMNS}
         """,
         {"id": attempt_id, "ts_no": ts_no, "bank": atm_bank_code, "pay_no": atm_pay_no,
+         "web_url": atm_web_url,
          "expire": atm_expire_date, "url": card_url, "desc": description},
     )
     return _attempt(cur.fetchone())

@@ -64,6 +64,8 @@ WORDS = {
     "說明": Help, "help": Help, "?": Help, "？": Help,
 }
 CART = re.compile(r"^(?:cart|購物車)\s+(\S+)\s+(\S+)$", re.IGNORECASE)
+# Control characters (U+0000 above all) can't be stored or shown; newlines and tabs stay.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CART_WORD = re.compile(r"^(?:cart|購物車)(?:\s|$)")
 NUMBER = re.compile(r"^([+-]?)(\d{1,7})$")
 PHONE_LIKE = re.compile(r"^\+?[\d\-()]{8,}$")
@@ -73,7 +75,7 @@ RECIPIENT = re.compile(r"^(?:收件|address)(?:\s+(.*))?$", re.IGNORECASE | re.D
 def parse(text: str):
     """The command a message asks for; never raises."""
     # NFKC folds full-width digits and signs (ｃａｒｔ　１　＋２) into ASCII.
-    cleaned = unicodedata.normalize("NFKC", text).strip()
+    cleaned = CONTROL.sub("", unicodedata.normalize("NFKC", text)).strip()
     lowered = cleaned.lower()
     if lowered in WORDS:
         return WORDS[lowered]()

@@ -59,4 +59,15 @@ def _events(body: str) -> list[dict]:
     for event in events:
         if not isinstance(event, dict) or not isinstance(event.get("webhookEventId"), str):
             abort(400, "event without webhookEventId")
-    return events
+    return _without_nul(events)
+
+
+def _without_nul(value):
+    """PostgreSQL text and jsonb can't hold U+0000; a shopper can still type it."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    return value

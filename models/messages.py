@@ -66,17 +66,26 @@ def order_created(order_id: int, lines: list[CartLine], subtotal: int, discount:
 
 
 def pay_actions(order_id: int, language: str | None) -> list[dict]:
-    return [flex.postback(t("button_pay_atm", language), f"action=pay&order={order_id}&method=atm"),
-            flex.postback(t("button_pay_card", language), f"action=pay&order={order_id}&method=card"),
-            flex.postback(t("button_cancel", language), f"action=cancel&order={order_id}")]
+    atm, card, cancel = (t(key, language) for key in
+                         ("button_pay_atm", "button_pay_card", "button_cancel"))
+    return [flex.postback(atm, f"action=pay&order={order_id}&method=atm", atm),
+            flex.postback(card, f"action=pay&order={order_id}&method=card", card),
+            flex.postback(cancel, f"action=cancel&order={order_id}", cancel)]
 
 
 def payment_instructions(order_id: int, attempt: PaymentAttempt, hold_until: datetime,
                          card_minutes: int, language: str | None) -> list[dict]:
     if attempt.pay_type == "A":
-        return [text("atm_instructions", language, deadline=_when(hold_until),
-                     bank_code=attempt.atm_bank_code, account=attempt.atm_pay_no,
-                     amount=attempt.amount, order_id=order_id)]
+        body = t("atm_instructions", language, deadline=_when(hold_until),
+                 bank_code=attempt.atm_bank_code, account=attempt.atm_pay_no,
+                 amount=attempt.amount, order_id=order_id)
+        if not attempt.atm_web_url:
+            return [{"type": "text", "text": body}]
+        # The account number stays in a text message so it can be copied.
+        return [{"type": "text", "text": body},
+                _buttons(t("button_web_atm_hint", language), t("button_web_atm_hint", language),
+                         [{"type": "uri", "label": t("button_web_atm", language),
+                           "uri": attempt.atm_web_url}])]
     body = t("card_instructions", language, order_id=order_id, amount=attempt.amount,
              minutes=min(card_minutes, 30))
     return [_buttons(body, body, [{"type": "uri", "label": t("button_open_card_page", language),

@@ -90,6 +90,7 @@ class PaymentAttempt:
     atm_bank_code: str | None = None
     atm_pay_no: str | None = None
     atm_expire_date: str | None = None
+    atm_web_url: str | None = None
     card_url: str | None = None
     description: str | None = None
     pay_date: str | None = None

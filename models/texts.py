@@ -27,6 +27,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "button_pay_atm": {"zh-TW": "ATM 轉帳", "en": "ATM transfer"},
     "button_pay_card": {"zh-TW": "信用卡", "en": "Credit card"},
     "button_cancel": {"zh-TW": "取消訂單", "en": "Cancel order"},
+    "button_web_atm": {"zh-TW": "網路 ATM 轉帳", "en": "Pay by web ATM"},
+    "button_web_atm_hint": {"zh-TW": "也可以用網路 ATM 直接轉帳：", "en": "Or pay right away by web ATM:"},
     "button_open_card_page": {"zh-TW": "前往信用卡付款", "en": "Pay by card"},
     "order_created": {"zh-TW": "訂單 #{order_id} 已成立，金額 NT${total}。\n商品已為您保留至 {deadline}，請選擇付款方式：",
                       "en": "Order #{order_id} placed, NT${total}.\nItems held until {deadline}. Choose how to pay:"},

@@ -73,6 +73,7 @@ def start_payment(db, bank, conf: PaymentSettings, answer: Answer, order_id: int
             cur, attempt.id, ts_no=created.TSNo,
             atm_bank_code=SINOPAC_BANK_CODE if pay_type == "A" else None,
             atm_pay_no=created.AtmPayNo, atm_expire_date=expire_date if pay_type == "A" else None,
+            atm_web_url=created.WebAtmURL,
             card_url=created.CardPayURL, description=created.Description)
         if recorded.status != "open":
             raise OrderNotPayable(order_id=order.id, status=messages.status_text(

@@ -239,6 +239,10 @@ def message_text(message: dict) -> str:
     return "\n".join(parts)
 
 
+def all_text(messages: list[dict]) -> str:
+    return "\n".join(message_text(m) for m in messages)
+
+
 def actions(message: dict) -> list[dict]:
     """Every tappable action in a message (buttons, quick replies, flex)."""
     found = []

@@ -49,7 +49,7 @@ def test_atm_payment_gives_account_and_paid_notice_arrives_in_chat(shop):
     bank_order = shop.bank.find_order(attempt["order_no"])
     assert bank_order.amount == 90000  # NT$900 × 100 on the wire
     assert bank_order.message["PayType"] == "A"
-    text = message_text(replies[-1])
+    text = "\n".join(message_text(m) for m in replies)
     assert "807" in text and bank_order.atm_pay_no in text and "900" in text
 
     shop.bank_pays(attempt["order_no"])

@@ -4,7 +4,7 @@ import threading
 import psycopg2
 
 from db import orders as order_sql
-from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET, HASH_KEYS, X_KEY_ID, message_text
+from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET, HASH_KEYS, X_KEY_ID, all_text, message_text
 
 
 def fill_carts(shop, users, product_id, quantity=1):
@@ -206,7 +206,7 @@ def test_bank_timeout_while_creating_a_payment_keeps_the_order_payable(make_shop
     shop.bank.fail_next, shop.bank.fail_mode, shop.bank.hang_seconds = 3, "timeout", 0.6
     assert "銀行暫時沒有回應" in message_text(shop.pay_with(user, order_id, "atm")[-1])
     assert shop.order(order_id)["status"] == "pending" and shop.stock(1) == 4
-    assert "虛擬帳號" in message_text(shop.pay_with(user, order_id, "atm")[-1])
+    assert "虛擬帳號" in all_text(shop.pay_with(user, order_id, "atm"))
 
 
 def test_no_secret_reaches_the_logs_over_a_whole_purchase(shop, caplog):

@@ -7,7 +7,7 @@ import responses
 
 from sandbox.line_webhook_sender import sign
 from sinopac import crypto
-from tests.conftest import CHANNEL_SECRET, HASH_KEYS, SHOP_NO, message_text
+from tests.conftest import CHANNEL_SECRET, HASH_KEYS, SHOP_NO, all_text, message_text
 
 
 def post_webhook(shop, body: bytes, signature=None, content_type="application/json; charset=utf-8"):
@@ -60,6 +60,12 @@ def test_signed_garbage_is_refused_not_crashed(shop, payload):
     assert post_webhook(shop, payload).status_code == 400
 
 
+def test_a_text_with_a_nul_character_is_stored_and_answered(shop):
+    user = shop.buyer()
+    replies = shop.text(user, "hello\x00world")
+    assert "helloworld" in message_text(replies[-1])
+
+
 def test_redelivered_event_is_handled_once(shop):
     shop.add_product(1, "烏龍茶", 100, 10)
     user = shop.buyer()
@@ -82,7 +88,7 @@ def test_webhook_answers_at_once_while_the_bank_is_slow(make_shop):
     shop.bank.latency = 2.5
     delivery = shop.line.webhook.send_postback(user, "action=pay&order=1&method=atm")
     assert delivery.ok and delivery.latency_ms < 500
-    assert shop.wait_until(lambda: "虛擬帳號" in shop.last_text(user), timeout=10)
+    assert shop.wait_until(lambda: "虛擬帳號" in all_text(shop.bot_messages(user)), timeout=10)
 
 
 def test_notice_for_another_shop_or_without_token_changes_nothing(shop):
@@ -157,7 +163,7 @@ def test_bank_down_while_creating_a_payment_keeps_the_order_payable(shop):
     assert "銀行暫時沒有回應" in message_text(shop.pay_with(user, order_id, "atm")[-1])
     assert shop.order(order_id)["status"] == "pending"
     shop.bank.fail_next = 0
-    assert "虛擬帳號" in message_text(shop.pay_with(user, order_id, "atm")[-1])
+    assert "虛擬帳號" in all_text(shop.pay_with(user, order_id, "atm"))
 
 
 def test_healthz(shop):
