@@ -1,0 +1,104 @@
+"""SQL statements per event, counted by PostgreSQL itself (log_statement = 'all').
+
+`python -m bench.round_trips`: one `cart` text event, then checkouts (postback action=buy) of
+carts holding 1, 10 and 50 lines. pgserver's PostgreSQL ships no pg_stat_statements, so the
+bench turns on the statement log of its own server and reads it back. BEGIN and COMMIT are
+counted separately: each is a round trip of its own with psycopg2. The inbox workers' idle
+polls (claims with no ids) run on their own timer and are left out.
+"""
+import re
+import time
+
+from bench.client import post
+from bench.common import postback_event, table, text_event, user_id, write_result
+from bench.stack import Stack
+
+LINE = re.compile(r"^@@(\d+)@@ .*?LOG:  statement: (.*)$")
+POLL = ("NULL::text[]", "NULL::bigint[]")
+
+
+def statements(log: str) -> list[tuple[str, str]]:
+    """(backend pid, statement) in log order; continuation lines joined."""
+    found = []
+    for line in log.splitlines():
+        match = LINE.match(line)
+        if match:
+            found.append([match.group(1), match.group(2)])
+        elif found and not line.startswith("@@"):
+            found[-1][1] += "\n" + line
+    return [(pid, sql) for pid, sql in found]
+
+
+def transactions(found: list[tuple[str, str]]) -> list[list[str]]:
+    """Group each backend's statements from BEGIN to COMMIT/ROLLBACK (or a lone statement)."""
+    open_tx: dict[str, list[str]] = {}
+    done = []
+    for pid, sql in found:
+        word = sql.strip().split()[0].upper()
+        if word == "BEGIN":
+            open_tx[pid] = [sql]
+        elif pid in open_tx:
+            open_tx[pid].append(sql)
+            if word in ("COMMIT", "ROLLBACK"):
+                done.append(open_tx.pop(pid))
+        else:
+            done.append([sql])
+    return done + list(open_tx.values())
+
+
+def count(stack: Stack, send, replies: int) -> dict:
+    """Statements PostgreSQL ran while `send()` was worked off to `replies` replies."""
+    log_path = stack.dir / "pgdata" / "log"
+    offset = log_path.stat().st_size
+    before = stack.replies()["count"]
+    send()
+    stack.wait_replies(before + replies)
+    time.sleep(0.3)  # let the last statements reach the log
+    with open(log_path, encoding="utf-8", errors="replace") as log:
+        log.seek(offset)
+        text = log.read()
+    work = [tx for tx in transactions(statements(text))
+            if not any(mark in sql for sql in tx for mark in POLL)]
+    flat = [sql for tx in work for sql in tx]
+    control = [s for s in flat if s.strip().split()[0].upper() in ("BEGIN", "COMMIT", "ROLLBACK")]
+    return {"statements": len(flat) - len(control), "with_begin_commit": len(flat),
+            "transactions": len(work),
+            "sql": [" ".join(s.split())[:90] for s in flat]}
+
+
+def main(argv=None):
+    stack = Stack().start()
+    try:
+        stack.sql("ALTER SYSTEM SET log_statement = 'all'")
+        stack.sql("ALTER SYSTEM SET log_line_prefix = '@@%p@@ '")
+        stack.sql("SELECT pg_reload_conf()")
+        url = stack.start_system("app")
+        stack.reset()
+        stack.add_products(60, 10**6)
+        results = {}
+        uid = user_id(0, f"rt-{time.time()}")
+        results["cart (new line)"] = count(stack, lambda: post(url, text_event(uid, "cart 1 +1")), 1)
+        results["cart (existing line)"] = count(
+            stack, lambda: post(url, text_event(uid, "cart 1 +1")), 1)
+        for lines in (1, 10, 50):
+            shopper = user_id(lines, f"rt-co-{time.time()}")
+            before = stack.replies()["count"]
+            for product in range(1, lines + 1):
+                post(url, text_event(shopper, f"cart {product} +1"))
+            stack.wait_replies(before + lines)
+            time.sleep(0.5)
+            results[f"checkout, {lines} lines"] = count(
+                stack, lambda: post(url, postback_event(shopper, "action=buy")), 1)
+    finally:
+        stack.stop()
+    path = write_result("round_trips", {"results": results})
+    rows = [[name, r["statements"], r["with_begin_commit"], r["transactions"]]
+            for name, r in results.items()]
+    print(table(["event", "SQL statements", "incl. BEGIN/COMMIT", "transactions"], rows))
+    for name, r in results.items():
+        print(f"\n{name}:\n  " + "\n  ".join(r["sql"]))
+    print(f"\nwrote {path}")
+
+
+if __name__ == "__main__":
+    main()
