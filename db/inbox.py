@@ -27,22 +27,22 @@ def store_events(cur, events: list[dict], *, leased: bool) -> list[dict]:
     return cur.fetchall()
 
 
-def claim_events(cur, *, ids: list[str] | None = None, limit: int = 10) -> list[dict]:
-    """Lease pending events: the given ids (our own fresh ones) or any whose lease ran out."""
+def claim_events(cur, *, limit: int = 10) -> list[dict]:
+    """Lease pending events whose lease ran out (not stored leased, crashed, or orphaned)."""
     cur.execute(
         f"""
         UPDATE inbox SET locked_until = now() + {LEASE}, attempts = attempts + 1
         WHERE webhook_event_id IN (
             SELECT webhook_event_id FROM inbox
             WHERE status = 'pending'
-              AND (webhook_event_id = ANY(%(ids)s::text[]) OR (%(ids)s::text[] IS NULL AND locked_until <= now()))
+              AND locked_until <= now()
             ORDER BY received_at
             LIMIT %(limit)s
             FOR UPDATE SKIP LOCKED
         )
         RETURNING webhook_event_id, event, attempts, {LANGUAGE}
         """,
-        {"ids": ids, "limit": limit},
+        {"limit": limit},
     )
     return cur.fetchall()
 

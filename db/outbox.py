@@ -8,11 +8,13 @@ LEASE = "interval '30 seconds'"
 
 
 def enqueue(cur, user_id: str, messages: list[dict], *, reply_token: str | None = None,
-            reply_until: datetime | None = None, done_event_id: str | None = None) -> int:
+            reply_until: datetime | None = None, done_event_id: str | None = None) -> dict:
     """Queue messages, leased to the caller who sends them right after commit.
 
-    `done_event_id` also marks that inbox event done, in the same statement.
+    `done_event_id` also marks that inbox event done, in the same statement. Returns the row
+    as `claim` would, so the caller can send it without reading it back.
     """
+    retry_key = str(uuid.uuid4())
     cur.execute(
         f"""
         WITH done AS (
@@ -24,27 +26,29 @@ def enqueue(cur, user_id: str, messages: list[dict], *, reply_token: str | None 
         RETURNING id
         """,
         {"event_id": done_event_id, "user_id": user_id, "messages": Json(messages),
-         "token": reply_token, "until": reply_until, "key": str(uuid.uuid4())},
+         "token": reply_token, "until": reply_until, "key": retry_key},
     )
-    return cur.fetchone()["id"]
+    return {"id": cur.fetchone()["id"], "user_id": user_id, "messages": messages,
+            "reply_token": reply_token, "reply_until": reply_until, "retry_key": retry_key,
+            "attempts": 1}
 
 
-def claim(cur, *, ids: list[int] | None = None, limit: int = 20) -> list[dict]:
-    """Lease unsent messages: the given ids, or any whose lease ran out."""
+def claim(cur, *, limit: int = 20) -> list[dict]:
+    """Lease unsent messages whose lease ran out (their sender died or failed)."""
     cur.execute(
         f"""
         UPDATE outbox SET locked_until = now() + {LEASE}, attempts = attempts + 1
         WHERE id IN (
             SELECT id FROM outbox
             WHERE status = 'pending'
-              AND (id = ANY(%(ids)s::bigint[]) OR (%(ids)s::bigint[] IS NULL AND locked_until <= now()))
+              AND locked_until <= now()
             ORDER BY id
             LIMIT %(limit)s
             FOR UPDATE SKIP LOCKED
         )
         RETURNING id, user_id, messages, reply_token, reply_until, retry_key, attempts
         """,
-        {"ids": ids, "limit": limit},
+        {"limit": limit},
     )
     return cur.fetchall()
 

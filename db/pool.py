@@ -53,13 +53,33 @@ class Database:
     @contextmanager
     def transaction(self):
         """Yield a cursor inside one transaction: commit on success, roll back on error."""
+        with self._connection() as conn:
+            with conn:
+                with conn.cursor() as cur:
+                    yield cur
+
+    @contextmanager
+    def statement(self):
+        """Yield a cursor for ONE statement, run as its own transaction (autocommit).
+
+        Saves the BEGIN and COMMIT round trips on the hot path (inbox, outbox bookkeeping).
+        """
+        with self._connection() as conn:
+            conn.autocommit = True
+            try:
+                with conn.cursor() as cur:
+                    yield cur
+            finally:
+                if not conn.closed:
+                    conn.autocommit = False
+
+    @contextmanager
+    def _connection(self):
         pool = self._open()
         conn = self._getconn(pool)
         broken = False
         try:
-            with conn:
-                with conn.cursor() as cur:
-                    yield cur
+            yield conn
         except (psycopg2.OperationalError, psycopg2.InterfaceError):
             broken = True
             raise

@@ -62,5 +62,5 @@ def _settle(rt, pay_token: str):
     result = payments.result_from_pay_query(response)
     applied = payments.apply_payment_result(rt.db, result)
     if applied:
-        rt.delivery.send_now(applied.outbox_ids)
+        rt.delivery.send_now(applied.queued)
     return applied

@@ -50,7 +50,7 @@ def handle(rt, raw: dict, language: str | None) -> None:
     except ShopError as error:
         answers.answer_with(rt.db, answer, [messages.text(error.text_key, answer.language,
                                                            **error.params)])
-    rt.delivery.send_now(answer.outbox_ids)
+    rt.delivery.send_now(answer.queued)
 
 
 def _answer_for(raw: dict, language: str | None) -> Answer:

@@ -35,7 +35,7 @@ def callback():
         abort(400, "invalid signature")
     events = _events(body)
     if events:
-        with rt.db.transaction() as cur:
+        with rt.db.statement() as cur:
             fresh = inbox.store_events(cur, events, leased=rt.worker.threads > 0)
         log.info("event=webhook_stored received=%d new=%d", len(events), len(fresh))
         if fresh and rt.worker.threads > 0:

@@ -64,7 +64,7 @@ class InboxWorker:
 
     def run_pending(self, limit: int = 10) -> int:
         """Claim and work events whose lease ran out, then resend unsent messages."""
-        with self.rt.db.transaction() as cur:
+        with self.rt.db.statement() as cur:
             rows = inbox.claim_events(cur, limit=limit)
         for row in rows:
             self.work(row)

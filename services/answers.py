@@ -14,7 +14,7 @@ class Answer:
     event_id: str | None = None
     reply_token: str | None = None
     reply_until: datetime | None = None
-    outbox_ids: list[int] = field(default_factory=list)
+    queued: list[dict] = field(default_factory=list)  # outbox rows to send after commit
 
     def send(self, cur, messages: list[dict]) -> None:
         """Queue `messages` (with next steps as quick replies) and mark the event done."""
@@ -22,13 +22,13 @@ class Answer:
             if self.event_id:
                 inbox.mark_done(cur, self.event_id)
             return
-        self.outbox_ids.append(outbox.enqueue(
+        self.queued.append(outbox.enqueue(
             cur, self.user_id, with_quick_replies(messages, self.language),
             reply_token=self.reply_token, reply_until=self.reply_until,
             done_event_id=self.event_id))
 
 
-def push_to(cur, user_id: str, messages: list[dict]) -> int:
+def push_to(cur, user_id: str, messages: list[dict]) -> dict:
     """Queue a push (no event to reply to): payment results, shipping news."""
     return outbox.enqueue(cur, user_id, messages)
 

@@ -27,17 +27,13 @@ class Delivery:
         self.db = db
         self.messenger = messenger
 
-    def send_now(self, ids: list[int]) -> int:
-        """Send messages just committed by this process (they are leased to us)."""
-        if not ids:
-            return 0
-        with self.db.transaction() as cur:
-            rows = outbox.claim(cur, ids=ids)
-        return self._send_rows(rows)
+    def send_now(self, queued: list[dict]) -> int:
+        """Send rows this process just committed: `enqueue` leased them to us already."""
+        return self._send_rows(queued)
 
     def send_pending(self, limit: int = 20) -> int:
         """Send messages whose sender died or failed earlier; returns how many were sent."""
-        with self.db.transaction() as cur:
+        with self.db.statement() as cur:
             rows = outbox.claim(cur, limit=limit)
         return self._send_rows(rows)
 
@@ -61,13 +57,13 @@ class Delivery:
         except LineSendError as error:
             give_up = not error.retry or row["attempts"] >= MAX_ATTEMPTS
             delay = min(600, 2 ** row["attempts"])
-            with self.db.transaction() as cur:
+            with self.db.statement() as cur:
                 outbox.mark_failed(cur, row["id"], str(error), give_up=give_up,
                                    retry_in_seconds=delay, drop_reply_token=True)
             log.warning("event=line_send_failed outbox_id=%s status=%s give_up=%s",
                         row["id"], error.status, give_up)
             return 0
-        with self.db.transaction() as cur:
+        with self.db.statement() as cur:
             outbox.mark_sent(cur, row["id"])
         return 1
 

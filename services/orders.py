@@ -33,7 +33,7 @@ def cancel(db, answer: Answer, order_id: int) -> None:
 def release_overdue(cur) -> list[int]:
     """Expire every pending order past its deadline, return its stock and queue a notice.
 
-    Returns the ids of the queued notices (the sweeper or the poller sends them).
+    Returns the queued notices (the sweeper sends them; otherwise the poller does).
     """
     closed = orders.release_orders(cur, "expired", overdue_only=True)
     notices = []

@@ -24,7 +24,7 @@ SINOPAC_BANK_CODE = "807"
 class AppliedPayment:
     decision: PaymentDecision
     order: Order
-    outbox_ids: list[int]
+    queued: list[dict]
 
 
 @dataclass(frozen=True)
@@ -135,14 +135,14 @@ def apply_payment_result(db, result: PaymentResult) -> AppliedPayment | None:
             orders.mark_paid(cur, order.id)
         if decision.flag:
             orders.flag_order(cur, order.id, decision.flag)
-        outbox_ids = []
+        queued = []
         if decision.notify:
             language = shoppers.get_language(cur, order.user_id)
-            outbox_ids.append(push_to(cur, order.user_id, messages.payment_notice(
+            queued.append(push_to(cur, order.user_id, messages.payment_notice(
                 decision.notify, order, found, result, language)))
         log.info("event=payment_applied order_no=%s paid=%s attempt_status=%s flag=%s",
                  result.order_no, result.paid, decision.attempt_status, bool(decision.flag))
-        return AppliedPayment(decision, order, outbox_ids)
+        return AppliedPayment(decision, order, queued)
     return db.run(work)
 
 
@@ -162,7 +162,7 @@ def sync_payments(db, bank) -> tuple[dict, list[int]]:
     with db.transaction() as cur:
         attempts = payments.list_unsettled_attempts(cur)
     counts = {"checked": 0, "paid": 0, "errors": 0}
-    outbox_ids: list[int] = []
+    queued: list[dict] = []
     for attempt in attempts:
         try:
             answer = bank.order_query(order_no=attempt.order_no)
@@ -178,6 +178,6 @@ def sync_payments(db, bank) -> tuple[dict, list[int]]:
                     order_no=item.OrderNo, paid=True, amount=item.Amount, ts_no=item.TSNo,
                     pay_date=item.PayDate))
                 if applied:
-                    outbox_ids.extend(applied.outbox_ids)
+                    queued.extend(applied.queued)
                     counts["paid"] += applied.decision.attempt_status == "paid"
-    return counts, outbox_ids
+    return counts, queued
