@@ -19,6 +19,7 @@ def one_run(stack: Stack, shoppers: int) -> dict:
     stack.add_products(1, UNITS)
     tag = f"race-{shoppers}-{time.time()}"
     uids = [user_id(n, tag) for n in range(shoppers)]
+    stack.give_delivery_details(uids)
     burst(stack.url, [text_event(u, "cart 1 +1") for u in uids])
     stack.wait_replies(shoppers)
     buys = [postback_event(u, "action=buy") for u in uids]

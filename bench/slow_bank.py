@@ -20,6 +20,7 @@ def prepare(stack: Stack, count: int, tag: str) -> list[tuple[str, int]]:
     stack.reset()
     stack.add_products(1, 10**6)
     uids = [user_id(n, tag) for n in range(count)]
+    stack.give_delivery_details(uids)
     burst(stack.url, [text_event(u, "cart 1 +1") for u in uids])
     stack.wait_replies(count)
     burst(stack.url, [postback_event(u, "action=buy") for u in uids])

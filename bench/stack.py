@@ -170,6 +170,12 @@ class Stack:
         finally:
             conn.close()
 
+    def give_delivery_details(self, user_ids: list[str]) -> None:
+        """Checkout asks for delivery details first; these shoppers already gave them."""
+        self.sql("INSERT INTO shoppers (user_id, recipient_name, recipient_phone, recipient_address) "
+                 "SELECT u, '王小明', '0912345678', '台北市信義區市府路1號' FROM unnest(%s::text[]) u "
+                 "ON CONFLICT (user_id) DO NOTHING", (list(user_ids),))
+
     def add_products(self, count: int, stock: int) -> None:
         self.sql("INSERT INTO products (id, name, price, stock) SELECT g, '商品' || g, 100, %s "
                  "FROM generate_series(1, %s) g", (stock, count))
