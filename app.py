@@ -34,8 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     @app.get("/healthz")
     def healthz():
         try:
-            with rt.db.transaction() as cur:
-                cur.execute("SELECT 1")
+            rt.db.ping()
         except Exception:
             return jsonify(status="database unavailable"), 503
         return jsonify(status="ok")

@@ -86,6 +86,11 @@ class Database:
         finally:
             pool.putconn(conn, close=broken or bool(conn.closed))
 
+    def ping(self) -> None:
+        """One round trip; raises if the database doesn't answer."""
+        with self.statement() as cur:
+            cur.execute("SELECT 1")
+
     def run(self, work, *, attempts: int = 3):
         """Run `work(cur)` in a transaction, retrying when PostgreSQL chose it as a deadlock victim."""
         for attempt in range(attempts):

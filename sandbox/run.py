@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from app import create_app
+from db import products
 from db.migrate import init_db
 from sandbox.line_emulator import LineState, create_line_emulator, serve_in_thread
 from services import catalog
@@ -46,9 +47,8 @@ def start(host: str, bot_port: int, line_port: int, bank_port: int, shop_name: s
     })
     rt = app.extensions["shop"]
     init_db(rt.db)
-    with rt.db.transaction() as cur:
-        cur.execute("SELECT count(*) AS n FROM products")
-        empty = cur.fetchone()["n"] == 0
+    with rt.db.statement() as cur:
+        empty = not products.list_products(cur, include_hidden=True)
     if empty:
         items = catalog.parse_catalog(json.loads(DEMO_CATALOG.read_text(encoding="utf-8")),
                                       base_url=bot_url)
