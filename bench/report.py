@@ -44,7 +44,7 @@ def main():
         fig = {(f["system"], f["connections"]): f for f in load_["figures"]}
         conns = load_["settings"]["connections"]
         for c in conns:
-            app, br, bare = fig.get(("app", c)), fig.get(("bare+reply", c)), fig.get(("bare", c))
+            app, br = fig.get(("app", c)), fig.get(("bare+reply", c))
             if not (app and br):
                 continue
             r = ratio(med(app["processed_per_s"]), med(br["processed_per_s"]))

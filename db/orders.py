@@ -9,35 +9,39 @@ ORDER_COLUMNS = """
 """
 
 
-def reserve_cart(cur, user_id: str) -> list[tuple[CartLine, bool]]:
-    """Empty the cart and take stock for every line that has enough, in one statement.
+def reserve_lines(cur, user_id: str, lines: list[CartLine]) -> tuple[int, list[str]]:
+    """Take exactly these lines out of the cart and their stock out of the shop: one statement.
 
-    Returns each cart line with whether it was reserved; the caller rolls back unless all were.
+    Returns how many lines were still in the cart and the names of those without enough
+    stock; the caller rolls back unless every line was taken and reserved.
     """
     cur.execute(
         """
-        WITH cart AS (
-            -- Taking the lines out of the cart locks them: a second checkout of the same
-            -- cart waits, then finds it empty. A rollback puts them back.
-            DELETE FROM cart_items WHERE user_id = %(user_id)s
-            RETURNING product_id, quantity
+        WITH wanted AS (
+            SELECT * FROM unnest(%(ids)s::int[], %(quantities)s::int[]) AS w (product_id, quantity)
+        ), cart AS (
+            -- Deleting the lines locks them: a second checkout of the same cart waits, then
+            -- finds them gone. A rollback puts them back.
+            DELETE FROM cart_items c USING wanted w
+            WHERE c.user_id = %(user_id)s AND c.product_id = w.product_id
+              AND c.quantity = w.quantity
+            RETURNING c.product_id, c.quantity
         ), reserved AS (
             UPDATE products p SET stock = p.stock - cart.quantity
             FROM cart
             WHERE p.id = cart.product_id AND p.active AND p.stock >= cart.quantity
             RETURNING p.id
         )
-        SELECT p.id AS product_id, p.name, p.price, cart.quantity, p.stock, p.image_url,
-               r.id IS NOT NULL AS reserved
-        FROM cart
-        JOIN products p ON p.id = cart.product_id
-        LEFT JOIN reserved r ON r.id = cart.product_id
-        ORDER BY p.id
+        SELECT (SELECT count(*) FROM cart) AS taken,
+               ARRAY(SELECT p.name FROM cart JOIN products p ON p.id = cart.product_id
+                     WHERE cart.product_id NOT IN (SELECT id FROM reserved)
+                     ORDER BY p.id) AS short
         """,
-        {"user_id": user_id},
+        {"user_id": user_id, "ids": [line.product_id for line in lines],
+         "quantities": [line.quantity for line in lines]},
     )
-    return [(CartLine(**{k: v for k, v in row.items() if k != "reserved"}), row["reserved"])
-            for row in cur.fetchall()]
+    row = cur.fetchone()
+    return row["taken"], row["short"]
 
 
 def insert_order(cur, *, user_id: str, lines: list[CartLine], subtotal: int, discount: int,

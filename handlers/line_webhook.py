@@ -4,7 +4,6 @@ import logging
 
 from flask import Blueprint, abort, current_app, request
 from linebot.v3.exceptions import InvalidSignatureError
-from linebot.v3.webhook import SignatureValidator
 
 from db import inbox
 

@@ -1,7 +1,7 @@
 """Checkout: the cart becomes an order holding its stock, all or nothing."""
 from datetime import datetime, timedelta, timezone
 
-from db import orders, shoppers
+from db import carts, orders, shoppers
 from models import messages
 from models.errors import EmptyCart, RecipientMissing, SoldOut
 from services.answers import Answer
@@ -28,17 +28,12 @@ def checkout(db, answer: Answer, *, hold_minutes: int, now: datetime | None = No
 
 def _place_order(cur, answer: Answer, hold_minutes: int, now: datetime | None) -> int:
     now = now or datetime.now(timezone.utc)
-    reserved = orders.reserve_cart(cur, answer.user_id)
-    if not reserved:
+    lines = carts.get_cart(cur, answer.user_id)
+    if not lines:
         raise EmptyCart()
-    # Raising rolls back the reservation above.
     recipient = shoppers.get_recipient(cur, answer.user_id)
     if recipient is None:
         raise RecipientMissing()
-    short = [line.name for line, ok in reserved if not ok]
-    if short:
-        raise SoldOut(names="、".join(short))
-    lines = [line for line, _ in reserved]
     subtotal = sum(line.amount for line in lines)
     coupon_id, discount = claim_for_checkout(cur, answer.user_id, subtotal, now)
     total = subtotal - discount
@@ -46,6 +41,13 @@ def _place_order(cur, answer: Answer, hold_minutes: int, now: datetime | None) -
     order_id = orders.insert_order(
         cur, user_id=answer.user_id, lines=lines, subtotal=subtotal, discount=discount,
         total=total, coupon_id=coupon_id, expires_at=expires_at, recipient=recipient)
+    # Stock is taken last, so the busiest rows (a hot product) stay locked only until commit.
+    # Raising below rolls back the order, the coupon and the reservation together.
+    taken, short = orders.reserve_lines(cur, answer.user_id, lines)
+    if taken < len(lines):
+        raise EmptyCart()  # another checkout of this same cart got there first
+    if short:
+        raise SoldOut(names="、".join(short))
     answer.send(cur, messages.order_created(order_id, lines, subtotal, discount, total,
                                             expires_at, answer.language, recipient))
     return order_id

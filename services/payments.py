@@ -59,7 +59,8 @@ def start_payment(db, bank, conf: PaymentSettings, answer: Answer, order_id: int
     try:
         created = bank.order_create(request)
     except SinoPacError as error:
-        db.run(lambda cur: payments.mark_attempt_error(cur, attempt.id, str(error)))
+        reason = str(error)
+        db.run(lambda cur: payments.mark_attempt_error(cur, attempt.id, reason))
         log.warning("event=payment_create_failed order_no=%s error=%s",
                     attempt.order_no, type(error).__name__)
         if isinstance(error, BankRejectedError):

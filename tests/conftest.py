@@ -113,6 +113,26 @@ def shop(make_shop):
     return make_shop()
 
 
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser():
+    """Headless Debian Chromium through Playwright (never a downloaded browser)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian chromium is missing: run `bin/setup --dev`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        # Without the background-networking flags Chromium keeps dialling Google's hosts,
+        # which this network refuses.
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield launched
+        launched.close()
+
+
 class Shop:
     """Drives the bot the way shoppers and the bank do, and reads what they would see."""
 

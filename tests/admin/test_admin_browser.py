@@ -1,27 +1,15 @@
 """The back office in headless Debian Chromium, next to the shopper's chat in the LINE emulator."""
-import os
 from pathlib import Path
 
 import pytest
 
 from tests.admin.conftest import EMAIL, PASSWORD, create_owner
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed")]
+pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
 
-
-@pytest.fixture
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield browser
-        browser.close()
 
 
 def test_the_owner_adds_a_product_the_shopper_buys_it_and_the_owner_ships_it(make_shop, browser):

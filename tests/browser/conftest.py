@@ -1,5 +1,4 @@
-"""Headless Debian Chromium through Playwright (no browser download), and the whole sandbox."""
-import os
+"""The whole sandbox for browser tests, and screenshots."""
 import socket
 from pathlib import Path
 
@@ -9,7 +8,6 @@ import pytest
 from sandbox import run as sandbox
 from tests.conftest import TABLES
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -37,17 +35,6 @@ def sandbox_shop(database_url):
         cur.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
     conn.close()
 
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian chromium is missing: run `bin/setup --dev`")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

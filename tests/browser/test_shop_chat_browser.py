@@ -8,24 +8,17 @@ import pytest
 from handlers.rich_menu import setup_rich_menu
 from services.catalog import import_catalog, parse_catalog
 
-CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 # SAVE_SCREENSHOTS=1 refreshes the README's pictures in docs/screenshots/.
 SAVE = os.environ.get("SAVE_SCREENSHOTS") == "1"
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is missing")]
+pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture
-def page():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield browser.new_page(viewport={"width": 420, "height": 820})
-        browser.close()
+def page(browser):
+    return browser.new_page(viewport={"width": 420, "height": 820})
 
 
 def test_product_carousel_and_cart_card_in_the_chat_page(make_shop, page, tmp_path):

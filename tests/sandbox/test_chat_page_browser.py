@@ -1,6 +1,5 @@
 """The chat page in headless Debian Chromium, driven by Playwright, against the tiny SDK bot."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -8,10 +7,9 @@ from linebot.v3.messaging import (FlexContainer, FlexMessage, MessageAction, Pos
                                   QuickReplyItem, TextMessage)
 from linebot.v3.webhooks import MessageEvent, PostbackEvent
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed")
+pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
@@ -44,14 +42,8 @@ def _shop_bot(event):
 
 
 @pytest.fixture
-def page(line):
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        page = browser.new_page(viewport={"width": 480, "height": 900})
-        yield page
-        browser.close()
+def page(browser):
+    return browser.new_page(viewport={"width": 480, "height": 900})
 
 
 def _add_rich_menu(line, make_png):
