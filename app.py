@@ -25,6 +25,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
     rt = build_runtime(settings)
     app.extensions["shop"] = rt
+    # Workers start with the first request a process serves (a health check will do), not at
+    # import or in CLI commands: gunicorn forks after import, and threads don't survive a fork.
+    app.before_request(rt.worker.start)
     app.register_blueprint(line_webhook.bp)
     app.register_blueprint(bank_notify.bp)
     app.register_blueprint(product_images.bp)

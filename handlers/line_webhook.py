@@ -38,7 +38,6 @@ def callback():
             fresh = inbox.store_events(cur, events, leased=rt.worker.threads > 0)
         log.info("event=webhook_stored received=%d new=%d", len(events), len(fresh))
         if fresh and rt.worker.threads > 0:
-            rt.worker.start()
             rt.worker.submit(fresh)
     return "OK"
 

@@ -32,6 +32,9 @@ class InboxWorker:
         self._queue.put(rows)
 
     def start(self) -> None:
+        """Start the threads once per process (a no-op when already running or disabled)."""
+        if self._started:
+            return
         with self._lock:
             if self._started or self.threads <= 0:
                 return
