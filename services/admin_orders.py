@@ -49,10 +49,10 @@ def detail(db, order_id: int) -> OrderDetail:
                            payments.list_attempts_for_order(cur, order_id))
 
 
-def cancel(db, order_id: int) -> list[int]:
+def cancel(db, order_id: int) -> list[dict]:
     """The shop cancels an unpaid order: stock goes back, open payments are voided, the shopper is told.
 
-    Returns the outbox ids to send after commit.
+    Returns the queued outbox rows to send after commit.
     :raise OrderMissing: no such order.
     :raise NotCancellable: it is not pending any more.
     """

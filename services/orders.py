@@ -30,7 +30,7 @@ def cancel(db, answer: Answer, order_id: int) -> None:
     db.run(work)
 
 
-def release_overdue(cur) -> list[int]:
+def release_overdue(cur) -> list[dict]:
     """Expire every pending order past its deadline, return its stock and queue a notice.
 
     Returns the queued notices (the sweeper sends them; otherwise the poller does).
@@ -44,6 +44,6 @@ def release_overdue(cur) -> list[int]:
     return notices
 
 
-def expire_overdue(db) -> list[int]:
+def expire_overdue(db) -> list[dict]:
     """`flask expire-orders`: the scheduled sweep; returns the notices to send."""
     return db.run(release_overdue)

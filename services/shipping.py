@@ -5,10 +5,10 @@ from models.admin_errors import NotShippable, OrderMissing
 from services.answers import push_to
 
 
-def ship(db, order_id: int, tracking_note: str) -> list[int]:
+def ship(db, order_id: int, tracking_note: str) -> list[dict]:
     """Mark a paid order shipped and queue the shopper's notice in the same transaction.
 
-    Returns the outbox ids for the caller to send after commit.
+    Returns the queued outbox rows for the caller to send after commit.
     :raise OrderMissing: no such order.
     :raise NotShippable: the order isn't paid (unpaid, closed, or shipped already).
     """
