@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields
 from typing import Mapping
 
 SINOPAC_SANDBOX_URL = "https://apisbx.sinopac.com/funBIZ-Sbx/QPay.WebAPI/api"
+LINEPAY_SANDBOX_URL = "https://sandbox-api-pay.line.me"
 
 REQUIRED = (
     "LINE_CHANNEL_SECRET",
@@ -58,11 +59,20 @@ class Settings:
     # Signs the admin session cookie; unset, it is derived from the channel secret (see flask_secret_key).
     secret_key: str | None = None
     low_stock_threshold: int = 5
+    # LINE Pay is optional: offered only when both channel id and secret are set.
+    linepay_channel_id: str | None = None
+    linepay_channel_secret: str | None = None
+    linepay_api_url: str = LINEPAY_SANDBOX_URL
 
     @property
     def hash_keys(self) -> tuple[str, str, str, str]:
         return (self.sinopac_hash_a1, self.sinopac_hash_a2,
                 self.sinopac_hash_b1, self.sinopac_hash_b2)
+
+    @property
+    def linepay_enabled(self) -> bool:
+        """True when a LINE Pay channel is configured."""
+        return bool(self.linepay_channel_id and self.linepay_channel_secret)
 
     @property
     def flask_secret_key(self) -> str:
@@ -101,8 +111,12 @@ def load_settings(overrides: Mapping[str, object] | None = None,
     if values.get("coupon_value", 50) <= 0 or (
             values.get("coupon_kind") == "percent" and values["coupon_value"] > 100):
         raise ConfigError("COUPON_VALUE must be > 0 (and ≤ 100 for percent)")
+    if ("linepay_channel_id" in values) != ("linepay_channel_secret" in values):
+        raise ConfigError("LINEPAY_CHANNEL_ID and LINEPAY_CHANNEL_SECRET go together: "
+                          "set both to offer LINE Pay, or neither")
     values["public_base_url"] = values["public_base_url"].rstrip("/")
     values["sinopac_api_url"] = values.get("sinopac_api_url", SINOPAC_SANDBOX_URL).rstrip("/")
+    values["linepay_api_url"] = values.get("linepay_api_url", LINEPAY_SANDBOX_URL).rstrip("/")
     return Settings(**values)
 
 
