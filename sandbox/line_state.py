@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Callable
 
 from sandbox import line_limits as L
+from sandbox.line_quota import MessageQuota
 from sandbox.line_webhook_sender import WebhookSender
 
 DEFAULT_SHOPPERS = (("小明", "zh-TW"), ("小華", "zh-TW"), ("Alice", "en"))
@@ -94,6 +95,7 @@ class LineState:
         self._rich_menus: dict[str, RichMenu] = {}
         self._default_rich_menu_id: str | None = None
         self._counters = _Counters()
+        self.quota = MessageQuota()
         # Fault knobs for tests: the next `fail_next` reply/push calls answer 500, either
         # before delivering ("before") or after delivering, as if the answer were lost ("after").
         self.fail_next = 0
