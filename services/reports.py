@@ -3,8 +3,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from db import orders, products
+from db import reports as report_queries
 from models.order import TAIPEI
 from models.records import Product
+from models.shipping_list import shipping_csv
+from services.admin_orders import OrderFilter
 
 
 @dataclass(frozen=True)
@@ -39,3 +42,12 @@ def dashboard(db, low_stock_threshold: int, now: datetime | None = None,
     series = [(first + timedelta(days=n), per_day.get(first + timedelta(days=n), 0))
               for n in range(days)]
     return Dashboard(today, sales["orders"], sales["revenue"], series, low)
+
+
+def shipping_list(db, where: OrderFilter) -> str:
+    """The shipping list CSV of every order the filter matches (all pages, oldest first)."""
+    with db.transaction() as cur:
+        rows = report_queries.shipping_list(cur, status=where.status,
+                                            created_from=where.created_from,
+                                            created_to=where.created_to, search=where.search)
+    return shipping_csv(rows)
