@@ -2,7 +2,7 @@
 import csv
 import io
 
-from tests.admin.test_api import api  # noqa: F401 - the bearer-token client fixture
+from tests.admin.conftest import EMAIL
 
 HEADER = ["訂單編號", "下單時間", "狀態", "收件人", "電話", "地址", "品項", "金額", "付款方式"]
 
@@ -60,12 +60,18 @@ def test_the_csv_keeps_to_the_lists_filter_by_status_and_taipei_dates(shop, admi
     assert len(everything) == 5
 
 
-def test_the_api_csv_needs_the_token_and_answers_the_same_list(shop, api):  # noqa: F811
+def test_the_api_csv_needs_the_token_and_answers_the_same_list(shop, owner):
     seed_order(shop, "paid", "2025-03-01 02:00+00", "王小明", [("凍頂烏龍", 350, 2)], "C")
-    anonymous = shop.app.test_client().get("/admin/api/orders.csv")
+    token = shop.app.test_cli_runner().invoke(args=["create-admin-token", EMAIL]).output.strip()
+    client = shop.app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    anonymous = client.get("/admin/api/orders.csv")
     assert anonymous.status_code == 401
-    assert read_csv(api.get("/admin/api/orders.csv?status=paid"))[1][3] == "王小明"
-    assert read_csv(api.get("/admin/api/orders.csv?status=shipped")) == [HEADER]
+    assert anonymous.json == {"message": "missing or invalid API token"}
+    assert read_csv(client.get("/admin/api/orders.csv?status=paid",
+                               headers=headers))[1][3] == "王小明"
+    assert read_csv(client.get("/admin/api/orders.csv?status=shipped",
+                               headers=headers)) == [HEADER]
 
 
 def test_anonymous_visitors_of_the_csv_are_sent_to_login(shop):
