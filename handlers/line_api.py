@@ -30,7 +30,8 @@ class Quota:
 
 
 class LineMessenger:
-    """Reply, push and profile calls; every call has a timeout (the SDK has none by default)."""
+    """Reply, push, multicast, quota and profile calls; every call has a timeout (the SDK has
+    none by default)."""
 
     def __init__(self, base_url: str, access_token: str, timeout: float):
         configuration = Configuration(host=base_url.rstrip("/"), access_token=access_token)

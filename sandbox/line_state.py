@@ -293,7 +293,7 @@ class LineState:
             return {**asdict(self._counters), "last_errors": list(self._errors)}
 
     def reset(self) -> None:
-        """Forget conversations, tokens, retry keys, events and counters; keep users and rich menus."""
+        """Forget conversations, tokens, retry keys, events, counters, quota use; keep users, menus."""
         with self._changed:
             for conversation in self._conversations.values():
                 conversation.clear()
@@ -301,5 +301,6 @@ class LineState:
             self._retry_keys.clear()
             self._events.clear()
             self._counters = _Counters()
+            self.quota = MessageQuota(self.quota.limit)
             self._errors.clear()
             self._changed.notify_all()

@@ -113,3 +113,10 @@ def test_quota_calls_time_out_instead_of_hanging():
         assert raised.value.retry is True
     finally:
         silent.close()
+
+
+def test_reset_forgets_the_use_but_keeps_the_limit(line, messenger):
+    line.state.quota.limit = 50
+    messenger.push(line.state.users()[0].user_id, HELLO, str(uuid.uuid4()))
+    line.state.reset()
+    assert messenger.quota() == Quota(limit=50, used=0)
