@@ -1,4 +1,6 @@
 """SQL for shop-owner accounts, their sessions, API tokens and the login brake."""
+from datetime import datetime
+
 from models.login_throttle import Tally
 
 
@@ -69,19 +71,24 @@ def end_sessions(cur, email: str) -> int | None:
     return row["id"] if row else None
 
 
-def lock_throttle(cur, email: str, address: str) -> Tally:
-    """The key's tally, its row locked until commit (created if new), so tries count one by one."""
+def lock_throttle(cur, email: str, address: str) -> tuple[Tally, datetime]:
+    """The key's tally, its row locked until commit (created if new), so tries count one by one.
+
+    Also the database's clock once the lock is held: one clock for every process, and never a
+    time read before waiting for the lock.
+    """
     cur.execute(
         """
         INSERT INTO login_throttle (email, address)
         VALUES (%(email)s, %(address)s)
         ON CONFLICT (email, address) DO UPDATE
         SET attempts = login_throttle.attempts
-        RETURNING attempts, last_attempt_at, blocked_until
+        RETURNING attempts, last_attempt_at, blocked_until, clock_timestamp() AS now
         """,
         {"email": email, "address": address},
     )
-    return Tally(**cur.fetchone())
+    row = cur.fetchone()
+    return Tally(row["attempts"], row["last_attempt_at"], row["blocked_until"]), row["now"]
 
 
 def save_throttle(cur, email: str, address: str, tally: Tally) -> None:

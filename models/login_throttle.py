@@ -46,7 +46,8 @@ def next_try(brake: Brake, tally: Tally, now: datetime) -> Verdict:
     if tally.last_attempt_at is not None and now - tally.last_attempt_at > brake.forget_after:
         attempts = 0
     attempts += 1
-    return Verdict(True, Tally(attempts, now, now + delay_after(brake, attempts)))
+    delay = delay_after(brake, attempts)
+    return Verdict(True, Tally(attempts, now, now + delay if delay else None))
 
 
 def delay_after(brake: Brake, attempts: int) -> timedelta:

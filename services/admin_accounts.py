@@ -1,7 +1,6 @@
 """Shop-owner accounts: creating them, logging in (with a brake on guessing) and API tokens."""
 import hashlib
 import secrets
-from datetime import datetime, timezone
 from functools import cache
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -32,7 +31,7 @@ def create_admin(db, email: str, password: str) -> int:
         return admins.save_admin(cur, email, generate_password_hash(password))
 
 
-def log_in(db, email: str, password: str, address: str, now: datetime | None = None) -> dict:
+def log_in(db, email: str, password: str, address: str) -> dict:
     """The account for these credentials, tried from the client `address`.
 
     The try is counted and committed before the password is checked, one row lock at a time,
@@ -44,12 +43,11 @@ def log_in(db, email: str, password: str, address: str, now: datetime | None = N
     if len(email) > MAX_EMAIL:
         raise LoginRefused()
     address = (address or "unknown")[:64]
-    now = now or datetime.now(timezone.utc)
     with db.transaction() as cur:
         # Always the address row first, then the account row: no two logins lock in a cycle.
-        verdict = _count_try(cur, email, address, login_throttle.PER_ADDRESS, now)
+        verdict = _count_try(cur, email, address, login_throttle.PER_ADDRESS)
         if verdict.allowed:
-            verdict = _count_try(cur, email, ACCOUNT_WIDE, login_throttle.PER_ACCOUNT, now)
+            verdict = _count_try(cur, email, ACCOUNT_WIDE, login_throttle.PER_ACCOUNT)
         admin = admins.get_admin_by_email(cur, email)
     if not verdict.allowed:
         raise LoginLocked(verdict.retry_after)
@@ -63,8 +61,8 @@ def log_in(db, email: str, password: str, address: str, now: datetime | None = N
             "session_version": admin["session_version"]}
 
 
-def _count_try(cur, email: str, address: str, brake, now: datetime):
-    verdict = login_throttle.next_try(brake, admins.lock_throttle(cur, email, address), now)
+def _count_try(cur, email: str, address: str, brake):
+    verdict = login_throttle.next_try(brake, *admins.lock_throttle(cur, email, address))
     if verdict.allowed:
         admins.save_throttle(cur, email, address, verdict.tally)
     return verdict
