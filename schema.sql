@@ -163,5 +163,4 @@ CREATE TABLE IF NOT EXISTS login_throttle (
     blocked_until   timestamptz,
     PRIMARY KEY (email, address)
 );
--- Superseded by login_throttle (counted after the password check, so racing requests got past it).
-DROP TABLE IF EXISTS login_failures;
+CREATE INDEX IF NOT EXISTS login_throttle_last_attempt_idx ON login_throttle (last_attempt_at);

@@ -91,9 +91,27 @@ def lock_throttle(cur, email: str, address: str) -> tuple[Tally, datetime]:
     return Tally(row["attempts"], row["last_attempt_at"], row["blocked_until"]), row["now"]
 
 
-def save_throttle(cur, email: str, address: str, tally: Tally) -> None:
+def save_throttle(cur, email: str, address: str, tally: Tally, forget_before: datetime) -> None:
+    """Store the key's tally, and drop a few tallies quiet since `forget_before`.
+
+    Guesses at made-up emails create rows; this keeps the table from growing without end.
+    Rows other logins hold are skipped, so two logins never wait on each other here.
+    """
     cur.execute(
         """
+        WITH stale AS (
+            SELECT email, address
+            FROM login_throttle
+            WHERE last_attempt_at < %(forget_before)s
+              AND NOT (email = %(email)s AND address = %(address)s)
+            LIMIT 100
+            FOR UPDATE SKIP LOCKED
+        ), forgotten AS (
+            DELETE FROM login_throttle AS old
+            USING stale
+            WHERE old.email = stale.email
+              AND old.address = stale.address
+        )
         UPDATE login_throttle
         SET attempts = %(attempts)s,
             last_attempt_at = %(last_attempt_at)s,
@@ -102,7 +120,8 @@ def save_throttle(cur, email: str, address: str, tally: Tally) -> None:
           AND address = %(address)s
         """,
         {"email": email, "address": address, "attempts": tally.attempts,
-         "last_attempt_at": tally.last_attempt_at, "blocked_until": tally.blocked_until},
+         "last_attempt_at": tally.last_attempt_at, "blocked_until": tally.blocked_until,
+         "forget_before": forget_before},
     )
 
 

@@ -62,9 +62,10 @@ def log_in(db, email: str, password: str, address: str) -> dict:
 
 
 def _count_try(cur, email: str, address: str, brake):
-    verdict = login_throttle.next_try(brake, *admins.lock_throttle(cur, email, address))
+    tally, now = admins.lock_throttle(cur, email, address)
+    verdict = login_throttle.next_try(brake, tally, now)
     if verdict.allowed:
-        admins.save_throttle(cur, email, address, verdict.tally)
+        admins.save_throttle(cur, email, address, verdict.tally, now - brake.forget_after)
     return verdict
 
 

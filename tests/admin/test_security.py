@@ -201,3 +201,12 @@ def test_an_unknown_api_path_answers_401_to_strangers_and_404_to_the_owner(shop,
         known = method("/admin/api/secret/things", headers={"Authorization": f"Bearer {token}"})
         assert known.status_code == 404
         assert known.json == {"message": "no such API endpoint"}
+
+
+def test_tallies_quiet_for_a_day_are_dropped_by_later_logins(shop, owner):
+    shop.sql("INSERT INTO login_throttle (email, address, attempts, last_attempt_at)"
+             " VALUES ('made-up@x.tw', '192.0.2.9', 3, now() - interval '25 hours'),"
+             " ('recent@x.tw', '192.0.2.9', 3, now() - interval '1 hour')")
+    AdminClient(shop.app.test_client()).login(password="wrong password")
+    left = {row["email"] for row in shop.sql("SELECT email FROM login_throttle")}
+    assert left == {"recent@x.tw", EMAIL}
