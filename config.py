@@ -55,7 +55,7 @@ class Settings:
     coupon_min_spend: int = 300
     coupon_days: int = 30
     log_level: str = "INFO"
-    # Signs the admin session cookie; unset (local use only), admin.secret_key generates one.
+    # Signs the admin session cookie; unset (local use only), admin.security generates one.
     secret_key: str | None = None
     low_stock_threshold: int = 5
     production: bool = False
