@@ -40,6 +40,10 @@ class Settings:
     sinopac_api_url: str = SINOPAC_SANDBOX_URL
     # Threads per process that work the inbox; 0 leaves it to `flask worker` or tests.
     worker_threads: int = 4
+    # Seconds an inbox event stays leased to one worker (renewed while it is worked).
+    inbox_lease_seconds: int = 30
+    # Days finished inbox/outbox rows and old login failures are kept before `flask prune`.
+    prune_after_days: int = 30
     db_pool_size: int = 16
     # Minutes a checked-out order holds its stock before a payment method is chosen,
     # and how long a card attempt may stay unpaid (the bank's card page lives 30 min).

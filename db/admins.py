@@ -80,3 +80,10 @@ def record_login_failure(cur, email: str, forget_before: datetime) -> None:
 
 def clear_login_failures(cur, email: str) -> None:
     cur.execute("DELETE FROM login_failures WHERE email = %(email)s", {"email": email})
+
+
+def prune_login_failures(cur, days: int) -> int:
+    """Forget failed logins older than `days` (only the last minutes count for lockouts)."""
+    cur.execute("DELETE FROM login_failures WHERE failed_at < now() - make_interval(days => %(days)s)",
+                {"days": days})
+    return cur.rowcount

@@ -32,10 +32,14 @@ def parse_event(raw: dict):
             return None
 
 
-def handle(rt, raw: dict, language: str | None) -> None:
-    """Work one inbox event; a ShopError becomes a helpful answer, anything else propagates."""
+def handle(rt, raw: dict, language: str | None, lease_token: str | None = None) -> None:
+    """Work one inbox event; a ShopError becomes a helpful answer, anything else propagates.
+
+    `lease_token` fences the work: it commits only while this worker holds the event.
+    """
     event = parse_event(raw)
     answer = _answer_for(raw, language)
+    answer.lease_token = lease_token
     try:
         if isinstance(event, MessageEvent) and isinstance(event.message, TextMessageContent):
             handle_text_message(rt, event.message.text, answer)
