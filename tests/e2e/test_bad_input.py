@@ -34,8 +34,9 @@ def event(kind: str, user_id: str, **payload) -> dict:
 
 def handled_reply(shop, raw: dict) -> list[dict]:
     """Store one event as the webhook would, run it through the real handler; return its messages."""
+    stored = json.loads(json.dumps(raw).replace("\\u0000", ""))  # as the webhook stores it
     with shop.rt.db.transaction() as cur:
-        [row] = inbox.store_events(cur, [raw], leased=True, lease_seconds=30)
+        [row] = inbox.store_events(cur, [stored], leased=True, lease_seconds=30)
     line_events.handle(shop.rt, raw, None, row["lease_token"])
     rows = shop.sql("SELECT messages FROM outbox WHERE user_id = %s ORDER BY id DESC LIMIT 1",
                     (raw["source"]["userId"],))
