@@ -159,28 +159,33 @@ def test_a_shoppers_next_event_waits_for_the_slow_one_while_others_are_served(ma
 def test_a_database_blip_during_an_event_leaves_the_workers_running(make_shop, monkeypatch):
     shop = make_shop(WORKER_THREADS=1)
     shop.add_product(1, "烏龍茶", 100, 10)
-    user = shop.buyer()
-    real, blips = cart_service.change_quantity, []
+    user, other = shop.buyer(), shop.buyer("小華")
+    real_change, real_failed, blips = cart_service.change_quantity, inbox.mark_failed, []
 
     def blip(db, *args, **kwargs):
         if not blips:
-            blips.append(1)
+            blips.append("event")
             with db.transaction() as cur:  # every connection to the database drops at once
                 cur.execute("""SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                                WHERE datname = current_database() AND pid <> pg_backend_pid()""")
                 cur.execute("SELECT pg_terminate_backend(pg_backend_pid())")
-        return real(db, *args, **kwargs)
+        return real_change(db, *args, **kwargs)
+
+    def still_down(cur, *args, **kwargs):
+        if len(blips) == 1:
+            blips.append("recording the failure")
+            cur.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+        return real_failed(cur, *args, **kwargs)
 
     monkeypatch.setattr(cart_service, "change_quantity", blip)
+    monkeypatch.setattr(inbox, "mark_failed", still_down)
     assert shop.line.webhook.send_text(user, "cart 1 2").ok
-    assert shop.wait_until(lambda: blips and shop.sql(
-        "SELECT 1 FROM inbox WHERE status = 'pending'"), timeout=5)
-    other = shop.buyer("小華")
+    assert shop.wait_until(lambda: len(blips) == 2, timeout=5)
     started = time.monotonic()
     assert shop.line.webhook.send_text(other, "help").ok
     assert shop.wait_until(lambda: shop.bot_messages(other), timeout=5)
     assert time.monotonic() - started < 5
-    assert requests.get(f"{shop.url}/healthz", timeout=5).status_code == 200
+    assert requests.get(f"{shop.url}/healthz", timeout=5).json() == {"status": "ok"}
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
