@@ -113,6 +113,13 @@ def claim_events(cur, *, lease_seconds: int, limit: int = 10,
     return cur.fetchall()
 
 
+def has_waiting(cur, user_id: str) -> bool:
+    """Whether the shopper has an event waiting for its turn (a cheap look before a claim)."""
+    cur.execute("SELECT EXISTS (SELECT 1 FROM inbox WHERE user_id = %(user)s "
+                "AND status = 'pending' AND locked_until <= now()) AS waiting", {"user": user_id})
+    return cur.fetchone()["waiting"]
+
+
 def renew(cur, leases: list[tuple[str, str]], lease_seconds: int) -> set[str]:
     """Extend the leases still held (same token, still pending); returns their event ids."""
     if not leases:

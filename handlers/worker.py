@@ -120,6 +120,9 @@ class InboxWorker:
             if not self._work_one(row) or not row.get("user_id"):
                 return
             try:
+                with self.rt.db.statement() as cur:
+                    if not inbox.has_waiting(cur, row["user_id"]):
+                        return
                 with self.rt.db.transaction() as cur:
                     claimed = inbox.claim_events(cur, lease_seconds=self.lease_seconds, limit=1,
                                                  user_id=row["user_id"])
