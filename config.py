@@ -105,6 +105,9 @@ def load_settings(overrides: Mapping[str, object] | None = None,
     if values.get("coupon_value", 50) <= 0 or (
             values.get("coupon_kind") == "percent" and values["coupon_value"] > 100):
         raise ConfigError("COUPON_VALUE must be > 0 (and ≤ 100 for percent)")
+    for name in ("inbox_lease_seconds", "prune_after_days"):
+        if values.get(name, 1) < 1:
+            raise ConfigError(f"{name.upper()} must be at least 1")
     values["public_base_url"] = values["public_base_url"].rstrip("/")
     values["sinopac_api_url"] = values.get("sinopac_api_url", SINOPAC_SANDBOX_URL).rstrip("/")
     return Settings(**values)

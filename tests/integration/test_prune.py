@@ -1,4 +1,8 @@
 """`flask prune` keeps the bookkeeping tables small and never drops unfinished work (issue 13, item 12)."""
+import pytest
+
+from config import ConfigError, load_settings
+from tests.conftest import settings_for
 
 
 def add_rows(shop, age_days: int, tag: str) -> None:
@@ -51,3 +55,10 @@ def test_prune_refuses_a_nonsense_number_of_days(shop):
     result = shop.app.test_cli_runner().invoke(args=["prune", "--days", "0"])
     assert result.exit_code != 0 and "--days" in result.output
     assert shop.app.test_cli_runner().invoke(args=["prune", "--days", "x"]).exit_code != 0
+
+
+@pytest.mark.parametrize("name", ["INBOX_LEASE_SECONDS", "PRUNE_AFTER_DAYS"])
+def test_lease_and_prune_settings_below_one_refuse_to_start(name):
+    with pytest.raises(ConfigError, match=name):
+        load_settings(settings_for(None, "http://l", "http://b", "http://p", **{name: 0}),
+                      environ={})
