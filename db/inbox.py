@@ -113,11 +113,11 @@ def claim_events(cur, *, lease_seconds: int, limit: int = 10,
     return cur.fetchall()
 
 
-def has_waiting(cur, user_id: str) -> bool:
-    """Whether the shopper has an event waiting for its turn (a cheap look before a claim)."""
-    cur.execute("SELECT EXISTS (SELECT 1 FROM inbox WHERE user_id = %(user)s "
-                "AND status = 'pending' AND locked_until <= now()) AS waiting", {"user": user_id})
-    return cur.fetchone()["waiting"]
+# Whether the shopper of %(event_id)s has an event waiting for its turn, read in the statement
+# that finishes this one, so a worker knows whether to claim the next without asking again.
+WAITING = """EXISTS (SELECT 1 FROM inbox next WHERE next.status = 'pending'
+    AND next.locked_until <= now() AND next.webhook_event_id <> %(event_id)s
+    AND next.user_id = (SELECT user_id FROM inbox me WHERE me.webhook_event_id = %(event_id)s))"""
 
 
 def renew(cur, leases: list[tuple[str, str]], lease_seconds: int) -> set[str]:
@@ -157,21 +157,25 @@ def hold(cur, event_id: str, token: str | None) -> None:
         raise LeaseLost(event_id)
 
 
-def mark_done(cur, event_id: str, token: str | None) -> None:
+def mark_done(cur, event_id: str, token: str | None) -> bool:
     """Finish this worker's event, in the transaction of its effects.
 
+    Returns whether its shopper has another event waiting.
     :raise LeaseLost: the event changed hands or is already done (roll everything back).
     """
     cur.execute(
-        """
+        f"""
         UPDATE inbox SET status = 'done', processed_at = now()
-        WHERE webhook_event_id = %(id)s AND status = 'pending'
+        WHERE webhook_event_id = %(event_id)s AND status = 'pending'
           AND lease_token IS NOT DISTINCT FROM %(token)s::uuid
+        RETURNING {WAITING} AS waiting
         """,
-        {"id": event_id, "token": token},
+        {"event_id": event_id, "token": token},
     )
-    if cur.rowcount != 1:
+    row = cur.fetchone()
+    if row is None:
         raise LeaseLost(event_id)
+    return row["waiting"]
 
 
 def mark_failed(cur, event_id: str, token: str | None, error: str, *, give_up: bool,

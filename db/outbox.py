@@ -4,7 +4,7 @@ from datetime import datetime
 
 from psycopg2.extras import Json
 
-from db.inbox import LeaseLost
+from db.inbox import WAITING, LeaseLost
 
 LEASE = "interval '30 seconds'"
 
@@ -16,7 +16,8 @@ def enqueue(cur, user_id: str, messages: list[dict], *, reply_token: str | None 
 
     `done_event` (event id, lease token) also marks that inbox event done, in the same
     statement, and only if the lease is still the caller's. Returns the row as `claim`
-    would, so the caller can send it without reading it back.
+    would, so the caller can send it without reading it back, and (`shopper_has_more`)
+    whether that event's shopper has another event waiting.
     :raise LeaseLost: the event changed hands or is done; nothing was queued.
     """
     retry_key = str(uuid.uuid4())
@@ -32,7 +33,7 @@ def enqueue(cur, user_id: str, messages: list[dict], *, reply_token: str | None 
         INSERT INTO outbox (user_id, messages, reply_token, reply_until, retry_key, locked_until)
         SELECT %(user_id)s, %(messages)s, %(token)s, %(until)s, %(key)s, now() + {LEASE}
         WHERE %(event_id)s::text IS NULL OR EXISTS (SELECT 1 FROM done)
-        RETURNING id
+        RETURNING id, {WAITING} AS waiting
         """,
         {"event_id": event_id, "lease": token, "user_id": user_id, "messages": Json(messages),
          "token": reply_token, "until": reply_until, "key": retry_key},
@@ -40,9 +41,12 @@ def enqueue(cur, user_id: str, messages: list[dict], *, reply_token: str | None 
     row = cur.fetchone()
     if row is None:
         raise LeaseLost(event_id)
-    return {"id": row["id"], "user_id": user_id, "messages": messages,
-            "reply_token": reply_token, "reply_until": reply_until, "retry_key": retry_key,
-            "attempts": 1}
+    queued = {"id": row["id"], "user_id": user_id, "messages": messages,
+              "reply_token": reply_token, "reply_until": reply_until, "retry_key": retry_key,
+              "attempts": 1}
+    if done_event:
+        queued["shopper_has_more"] = row["waiting"]
+    return queued
 
 
 def claim(cur, *, limit: int = 20) -> list[dict]:

@@ -117,12 +117,9 @@ class InboxWorker:
         wait behind it). A lost lease is someone else's event now: say so and move on.
         """
         while row is not None:
-            if not self._work_one(row) or not row.get("user_id"):
+            if not self._work_one(row):
                 return
             try:
-                with self.rt.db.statement() as cur:
-                    if not inbox.has_waiting(cur, row["user_id"]):
-                        return
                 with self.rt.db.transaction() as cur:
                     claimed = inbox.claim_events(cur, lease_seconds=self.lease_seconds, limit=1,
                                                  user_id=row["user_id"])
@@ -132,12 +129,12 @@ class InboxWorker:
             row = claimed[0] if claimed else None
 
     def _work_one(self, row: dict) -> bool:
-        """True when the event was done here."""
+        """True when the event was done here and its shopper has another one waiting."""
         event_id, token = row["webhook_event_id"], row.get("lease_token")
         self._held[event_id] = token
         try:
-            line_events.handle(self.rt, row["event"], row.get("language"), token)
-            return True
+            answer = line_events.handle(self.rt, row["event"], row.get("language"), token)
+            return answer.shopper_has_more
         except inbox.LeaseLost:
             log.info("event=inbox_lease_lost webhook_event_id=%s", event_id)
         except Exception as error:

@@ -18,6 +18,7 @@ class Answer:
     reply_token: str | None = None
     reply_until: datetime | None = None
     lease_token: str | None = None
+    shopper_has_more: bool = False  # another event of this shopper waits: claim it next
     queued: list[dict] = field(default_factory=list)  # outbox rows to send after commit
 
     def send(self, cur, messages: list[dict]) -> None:
@@ -27,12 +28,14 @@ class Answer:
         """
         if not messages:
             if self.event_id:
-                inbox.mark_done(cur, self.event_id, self.lease_token)
+                self.shopper_has_more = inbox.mark_done(cur, self.event_id, self.lease_token)
             return
-        self.queued.append(outbox.enqueue(
+        row = outbox.enqueue(
             cur, self.user_id, with_quick_replies(messages, self.language),
             reply_token=self.reply_token, reply_until=self.reply_until,
-            done_event=(self.event_id, self.lease_token) if self.event_id else None))
+            done_event=(self.event_id, self.lease_token) if self.event_id else None)
+        self.shopper_has_more = row.pop("shopper_has_more", False)
+        self.queued.append(row)
 
     def hold(self, cur) -> None:
         """Check the event is still ours before a step whose effects outlive this transaction.
