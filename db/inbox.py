@@ -34,14 +34,14 @@ class LeaseLost(Exception):
 
 
 def store_events(cur, events: list[dict], *, leased: bool, lease_seconds: int) -> list[dict]:
-    """Insert new events (a redelivery inserts nothing); returns the fresh rows leased here.
+    """Insert new events (a redelivery inserts nothing); returns those leased here.
 
-    `leased` hands each new event that is its shopper's head of line to this process's
-    workers for `lease_seconds`; the rest wait for their turn (claim_events). Run inside a
-    transaction: the shopper locks are held until commit.
+    `leased` hands each event of the batch that is its shopper's head of line to this
+    process's workers for `lease_seconds`; the rest wait for their turn (claim_events).
+    One round trip: PostgreSQL runs the statements as one transaction, so the shopper locks
+    the first takes hold until the end, and the second looks at leases with a fresh snapshot.
     """
-    cur.execute(
-        f"""
+    store = """
         WITH new AS (
             INSERT INTO inbox (webhook_event_id, user_id, event, event_ts)
             SELECT e->>'webhookEventId', e->'source'->>'userId', e,
@@ -50,26 +50,25 @@ def store_events(cur, events: list[dict], *, leased: bool, lease_seconds: int) -
             FROM jsonb_array_elements(%(events)s::jsonb) WITH ORDINALITY AS t (e, n)
             ORDER BY n
             ON CONFLICT (webhook_event_id) DO NOTHING
-            RETURNING webhook_event_id, user_id
-        )
-        SELECT webhook_event_id,
-               CASE WHEN %(leased)s AND user_id IS NOT NULL
-                    THEN pg_advisory_xact_lock({LOCK_SPACE}, hashtext(user_id)) END
-        FROM new ORDER BY user_id
-        """,
-        {"events": Json(events), "leased": leased},
-    )
-    fresh = [row["webhook_event_id"] for row in cur.fetchall()]
-    if not leased or not fresh:
+            RETURNING user_id
+        )"""
+    if not leased:
+        cur.execute(store + " SELECT count(*) FROM new", {"events": Json(events)})
         return []
     cur.execute(
-        f"""
+        f"""{store}
+        SELECT pg_advisory_xact_lock({LOCK_SPACE}, hashtext(user_id))
+        FROM (SELECT DISTINCT e->'source'->>'userId' AS user_id
+              FROM jsonb_array_elements(%(events)s::jsonb) AS e ORDER BY 1) shoppers
+        WHERE user_id IS NOT NULL;
+
         UPDATE inbox SET locked_until = {LEASE_UNTIL}, attempts = attempts + 1,
                          lease_token = gen_random_uuid()
         WHERE webhook_event_id = ANY(%(ids)s) AND {LEASABLE}
         {RETURNING}
         """,
-        {"ids": fresh, "lease": lease_seconds},
+        {"events": Json(events), "lease": lease_seconds,
+         "ids": [event["webhookEventId"] for event in events]},
     )
     return cur.fetchall()
 

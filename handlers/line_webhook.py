@@ -34,7 +34,7 @@ def callback():
         abort(400, "invalid signature")
     events = _events(body)
     if events:
-        with rt.db.transaction() as cur:
+        with rt.db.statement() as cur:
             leased = inbox.store_events(cur, events, leased=rt.worker.threads > 0,
                                         lease_seconds=rt.worker.lease_seconds)
         log.info("event=webhook_stored received=%d leased=%d", len(events), len(leased))
