@@ -176,13 +176,17 @@ def mark_paid(cur, order_id: int) -> None:
 
 
 def flag_order(cur, order_id: int, note: str) -> None:
-    """Put an order in front of the shop owner (paid after expiry, paid twice, wrong amount)."""
+    """Put an order in front of the shop owner (paid after expiry, paid twice, wrong amount).
+
+    A note already there is not added again: a replayed notice flags once.
+    """
     cur.execute(
         """
         UPDATE orders
         SET flagged = true,
             flag_note = concat_ws(' / ', flag_note, %(note)s::text)
         WHERE id = %(id)s
+          AND position(%(note)s::text IN coalesce(flag_note, '')) = 0
         """,
         {"id": order_id, "note": note},
     )

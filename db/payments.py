@@ -70,6 +70,13 @@ def mark_attempt_error(cur, attempt_id: int, description: str) -> None:
     )
 
 
+def order_id_for(cur, order_no: str) -> int | None:
+    """The order a bank OrderNo belongs to (read without a lock: the order is locked first)."""
+    cur.execute("SELECT order_id FROM payment_attempts WHERE order_no = %(no)s", {"no": order_no})
+    row = cur.fetchone()
+    return row["order_id"] if row else None
+
+
 def lock_attempt(cur, order_no: str) -> PaymentAttempt | None:
     """The attempt for a bank OrderNo, locked so repeated notices apply one at a time."""
     cur.execute(f"SELECT {COLUMNS} FROM payment_attempts WHERE order_no = %(no)s FOR UPDATE",

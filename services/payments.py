@@ -121,12 +121,14 @@ def apply_payment_result(db, result: PaymentResult) -> AppliedPayment | None:
     Returns what was decided (with the pushes to send), or None for an OrderNo that isn't ours.
     """
     def work(cur):
-        found = payments.lock_attempt(cur, result.order_no)
-        if found is None:
+        order_id = payments.order_id_for(cur, result.order_no)
+        if order_id is None:
             log.warning("event=payment_unknown_order_no order_no=%s", result.order_no)
             return None
-        # Lock the order before the attempt, the same order expiry takes them in.
-        order = orders.get_order(cur, found.order_id, for_update=True)
+        # Lock the order, then its attempt: the order expiry and checkout take them in, so two
+        # of them never wait on each other.
+        order = orders.get_order(cur, order_id, for_update=True)
+        found = payments.lock_attempt(cur, result.order_no)
         decision = decide(found, order.status, result)
         if decision.attempt_status:
             payments.set_attempt_result(cur, found.id, status=decision.attempt_status,
@@ -155,7 +157,7 @@ def result_from_pay_query(response) -> PaymentResult:
                          description=content.Description or None, pay_date=content.PayDate)
 
 
-def sync_payments(db, bank) -> tuple[dict, list[int]]:
+def sync_payments(db, bank) -> tuple[dict[str, int], list[dict]]:
     """Ask the bank (OrderQuery) about every unsettled attempt and apply what it knows.
 
     Returns counts and the pushes to send.

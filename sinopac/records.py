@@ -196,8 +196,11 @@ class OrderQueryItem:
 
     @property
     def is_paid(self) -> bool:
-        """True once money arrived: a paid PayStatus code, or a PayDate for codes we don't know."""
-        return self.PayStatus in PAID_PAY_STATUSES or bool(self.PayDate)
+        """True once money arrived, by the bank's PayStatus code alone (§8.3).
+
+        A PayDate can come with a status that is not paid (e.g. a refunded or failed order).
+        """
+        return self.PayStatus in PAID_PAY_STATUSES
 
     @classmethod
     def from_message(cls, msg: dict) -> "OrderQueryItem":

@@ -1,0 +1,57 @@
+"""Payments when the bank is slow, answers twice or says something odd (issue 13)."""
+import threading
+
+import psycopg2
+
+from models.records import PaymentResult
+from services import payments
+from tests.conftest import SHOP_NO
+
+
+def atm_order(shop, user, price=450):
+    """An order paid by ATM; returns (order id, OrderNo)."""
+    shop.add_product(1, "烏龍茶", price, 5)
+    order_id = shop.checkout(user, p1=1)
+    shop.pay_with(user, order_id, "atm")
+    return order_id, shop.attempts(order_id)[0]["order_no"]
+
+
+def notify(shop, pay_token: str):
+    """The bank's notice for `pay_token`, as the bank sends it; worked off like the bank's."""
+    response = shop.app.test_client().post(
+        "/sinopac/notify", json={"ShopNo": SHOP_NO, "PayToken": pay_token})
+    shop.work()
+    return response
+
+
+def test_a_replayed_notice_of_the_wrong_amount_flags_the_order_once(shop):
+    user = shop.buyer()
+    order_id, order_no = atm_order(shop, user)
+    shop.bank.find_order(order_no).message["Amount"] = 100  # the bank saw NT$1, not NT$450
+    shop.bank_pays(order_no)
+    token = shop.bank.latest_payment(order_no).pay_token
+    for _ in range(3):
+        assert notify(shop, token).get_json() == {"Status": "S"}
+    order = shop.order(order_id)
+    assert order["status"] == "pending" and order["flagged"]
+    assert order["flag_note"].count("金額不符") == 1
+
+
+def test_applying_a_result_locks_the_order_before_the_attempt(shop):
+    user = shop.buyer()
+    order_id, order_no = atm_order(shop, user)
+    with psycopg2.connect(shop.rt.db.url) as holder, holder.cursor() as cur:
+        cur.execute("SELECT 1 FROM orders WHERE id = %s FOR UPDATE", (order_id,))
+        applying = threading.Thread(target=payments.apply_payment_result, args=(
+            shop.rt.db, PaymentResult(order_no=order_no, paid=True, amount=450)))
+        applying.start()
+        assert shop.wait_until(lambda: shop.sql(
+            "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'"))
+        # Waiting on the order, it holds no lock on the attempt (expiry takes them in this order).
+        with psycopg2.connect(shop.rt.db.url) as other, other.cursor() as probe:
+            probe.execute("SELECT 1 FROM payment_attempts WHERE order_no = %s FOR UPDATE NOWAIT",
+                          (order_no,))
+        other.close()
+    holder.close()
+    applying.join(5)
+    assert shop.order(order_id)["status"] == "paid"
