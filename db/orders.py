@@ -166,8 +166,17 @@ def list_orders_for(cur, user_id: str, limit: int = 5) -> list[Order]:
 
 
 def extend_hold(cur, order_id: int, expires_at: datetime) -> None:
-    cur.execute("UPDATE orders SET expires_at = %(at)s WHERE id = %(id)s AND status = 'pending'",
-                {"at": expires_at, "id": order_id})
+    """Hold a pending order at least until `expires_at`; a hold is never shortened.
+
+    An earlier attempt (an ATM account) stays payable at the bank until its own deadline,
+    so the hold is the latest deadline of the attempts made.
+    """
+    cur.execute(
+        """
+        UPDATE orders SET expires_at = GREATEST(expires_at, %(at)s)
+        WHERE id = %(id)s AND status = 'pending'
+        """,
+        {"at": expires_at, "id": order_id})
 
 
 def mark_paid(cur, order_id: int) -> None:

@@ -55,3 +55,16 @@ def test_applying_a_result_locks_the_order_before_the_attempt(shop):
     holder.close()
     applying.join(5)
     assert shop.order(order_id)["status"] == "paid"
+
+
+def test_choosing_card_after_atm_keeps_the_hold_until_the_atm_deadline(make_shop):
+    shop = make_shop(CARD_HOLD_MINUTES=0)  # the card attempt's own hold ends at once
+    user = shop.buyer()
+    order_id, atm_order_no = atm_order(shop, user)
+    atm_deadline = shop.order(order_id)["expires_at"]
+    shop.pay_with(user, order_id, "card")
+    assert shop.order(order_id)["expires_at"] == atm_deadline
+    assert shop.app.test_cli_runner().invoke(args=["expire-orders"]).exit_code == 0
+    assert shop.order(order_id)["status"] == "pending" and shop.stock(1) == 4
+    shop.bank_pays(atm_order_no)  # the shopper transfers to the ATM account in time
+    assert shop.order(order_id)["status"] == "paid" and shop.stock(1) == 4
