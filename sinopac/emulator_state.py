@@ -169,8 +169,9 @@ class EmulatorState:
                         return order, payment
         return None
 
-    def pay(self, order_no: str, shop_no: str | None = None) -> Payment:
-        """Mark an order paid and notify its BackendURL; ValueError if already paid."""
+    def pay(self, order_no: str, shop_no: str | None = None, *, notify: bool = True) -> Payment:
+        """Mark an order paid and notify its BackendURL (unless the notice is to be lost);
+        ValueError if already paid."""
         order = self.find_order(order_no, shop_no)
         with self.lock:
             if order.paid:
@@ -178,7 +179,8 @@ class EmulatorState:
             order.paid = True
             order.pay_date = bank_date(now_taipei())
             payment = self._record(order, "S", "", order.pay_date)
-        self.notify(order, payment)
+        if notify:
+            self.notify(order, payment)
         return payment
 
     def decline(self, order_no: str, shop_no: str | None = None) -> Payment:

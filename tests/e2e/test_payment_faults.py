@@ -68,3 +68,21 @@ def test_choosing_card_after_atm_keeps_the_hold_until_the_atm_deadline(make_shop
     assert shop.order(order_id)["status"] == "pending" and shop.stock(1) == 4
     shop.bank_pays(atm_order_no)  # the shopper transfers to the ATM account in time
     assert shop.order(order_id)["status"] == "paid" and shop.stock(1) == 4
+
+
+def test_sync_payments_reaches_todays_payment_behind_hundreds_of_old_attempts(shop):
+    old = shop.sql("""INSERT INTO orders (user_id, status, subtotal, total, expires_at, created_at)
+                      VALUES ('Uold', 'cancelled', 100, 100, now(), now() - interval '2 days')
+                      RETURNING id""")[0]["id"]
+    shop.sql("""INSERT INTO payment_attempts (order_no, order_id, pay_type, amount, status,
+                                              created_at)
+                SELECT 'OLD' || n, %s, 'A', 100, CASE WHEN n %% 10 = 0 THEN 'failed' ELSE 'void' END,
+                       now() - interval '1 day'
+                FROM generate_series(1, 320) AS n RETURNING id""", (old,))
+    user = shop.buyer()
+    order_id, order_no = atm_order(shop, user)
+    shop.bank.pay(order_no, notify=False)  # paid at the bank; its notice never reached us
+    result = shop.app.test_cli_runner().invoke(args=["sync-payments"])
+    assert "1 newly paid" in result.output
+    assert shop.order(order_id)["status"] == "paid"
+    assert "已收到" in shop.last_text(user)
