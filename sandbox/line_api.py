@@ -184,6 +184,8 @@ def loading_start():
     seconds = body.get("loadingSeconds", 20)
     if state().user(str(body.get("chatId", ""))) is None:
         raise invalid_body([{"message": "Invalid chatId", "property": "chatId"}])
-    if not isinstance(seconds, int) or not 5 <= seconds <= 60 or seconds % 5:
+    if not isinstance(seconds, int) or isinstance(seconds, bool) or not 5 <= seconds <= 60 or seconds % 5:
         raise invalid_body([{"message": "Must be a multiple of 5 between 5 and 60", "property": "loadingSeconds"}])
+    state().loading_started.append({"chatId": body["chatId"], "loadingSeconds": seconds,
+                                    "time": int(state().clock() * 1000)})
     return _ok({}, 202)

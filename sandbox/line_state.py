@@ -94,6 +94,8 @@ class LineState:
         self._rich_menus: dict[str, RichMenu] = {}
         self._default_rich_menu_id: str | None = None
         self._counters = _Counters()
+        # Every accepted loading animation, {"chatId", "loadingSeconds", "time"} (ms), oldest first.
+        self.loading_started: list[dict] = []
         # Fault knobs for tests: the next `fail_next` reply/push calls answer 500, either
         # before delivering ("before") or after delivering, as if the answer were lost ("after").
         self.fail_next = 0
@@ -300,4 +302,5 @@ class LineState:
             self._events.clear()
             self._counters = _Counters()
             self._errors.clear()
+            self.loading_started.clear()
             self._changed.notify_all()

@@ -121,6 +121,17 @@ class OrderCreateResponse:
         return cls(**data)
 
 
+    @classmethod
+    def from_query_item(cls, item: "OrderQueryItem", shop_no: str,
+                        description: str) -> "OrderCreateResponse":
+        """The answer OrderCreate would have given, rebuilt from OrderQuery's row (§8.3)."""
+        links = {**(item.ATMParam or {}), **(item.CardParam or {})}
+        return cls(OrderNo=item.OrderNo, ShopNo=shop_no, TSNo=item.TSNo, Amount=item.Amount,
+                   Status="S", Description=description, PayType=item.PayType,
+                   Param1=item.Param1, Param2=item.Param2, Param3=item.Param3,
+                   **_pick(cls, links))
+
+
 @dataclass(frozen=True)
 class TSResultContent:
     """The payment result inside OrderPayQuery (§8.2); decide the payment on Status."""

@@ -1,11 +1,13 @@
 """Payments when the bank is slow, answers twice or says something odd (issue 13)."""
 import threading
+import time
 
 import psycopg2
+import pytest
 
 from models.records import PaymentResult
 from services import payments
-from tests.conftest import SHOP_NO
+from tests.conftest import SHOP_NO, all_text
 
 
 def atm_order(shop, user, price=450):
@@ -86,3 +88,42 @@ def test_sync_payments_reaches_todays_payment_behind_hundreds_of_old_attempts(sh
     assert "1 newly paid" in result.output
     assert shop.order(order_id)["status"] == "paid"
     assert "已收到" in shop.last_text(user)
+
+
+@pytest.mark.parametrize("fail_mode", ["lost", "late"])
+def test_a_payment_whose_bank_answer_was_lost_carries_on_with_the_bank_order(make_shop,
+                                                                              fail_mode):
+    shop = make_shop(HTTP_TIMEOUT=1)
+    user = shop.buyer()
+    shop.add_product(1, "烏龍茶", 450, 5)
+    order_id = shop.checkout(user, p1=1)
+    # The bank makes the order, then its answer is lost (HTTP 500) or comes too late.
+    shop.bank.fail_next, shop.bank.fail_mode, shop.bank.hang_seconds = 1, fail_mode, 1.5
+    replies = all_text(shop.pay_with(user, order_id, "atm"))
+    [bank_order] = shop.bank.order_list()
+    assert "虛擬帳號" in replies and bank_order["AtmPayNo"] in replies
+    assert "銀行暫時沒有回應" not in replies and "銀行無法建立付款" not in replies
+    assert [(a["status"], a["ts_no"]) for a in shop.attempts(order_id)] == \
+        [("open", bank_order["TSNo"])]
+    shop.bank_pays(bank_order["OrderNo"])
+    assert shop.order(order_id)["status"] == "paid"
+
+
+def test_a_bank_that_never_answers_shows_loading_and_says_try_again_within_12_s(make_shop):
+    shop = make_shop(HTTP_TIMEOUT=10)  # the production default
+    user = shop.buyer()
+    shop.add_product(1, "烏龍茶", 450, 5)
+    order_id = shop.checkout(user, p1=1)
+    shop.bank.fail_next, shop.bank.fail_mode, shop.bank.hang_seconds = 10, "late", 30
+    started = time.monotonic()
+    replies = shop.pay_with(user, order_id, "atm")
+    elapsed = time.monotonic() - started
+    assert "銀行暫時沒有回應" in all_text(replies) and elapsed < 12, elapsed
+    assert [(entry["chatId"], entry["loadingSeconds"] >= 10)
+            for entry in shop.line.loading_started] == [(user, True)]
+    # The bank did make the order; once paid there, the scheduled sync settles it.
+    [attempt] = shop.attempts(order_id)
+    shop.bank.fail_next = 0
+    shop.bank.pay(attempt["order_no"], notify=False)
+    assert "1 newly paid" in shop.app.test_cli_runner().invoke(args=["sync-payments"]).output
+    assert shop.order(order_id)["status"] == "paid"
