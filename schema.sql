@@ -101,6 +101,21 @@ CREATE INDEX IF NOT EXISTS payment_attempts_order_idx ON payment_attempts (order
 -- The bank's web ATM page for a virtual account (OrderCreate ATMParam.WebAtmURL).
 ALTER TABLE payment_attempts ADD COLUMN IF NOT EXISTS atm_web_url text;
 
+-- Every bank notice (BackendURL / ReturnURL PayToken), stored before the bank gets its answer and
+-- confirmed with OrderPayQuery by the workers; a replayed token is a no-op.
+CREATE TABLE IF NOT EXISTS bank_notices (
+    pay_token    text PRIMARY KEY,
+    status       text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'dead')),
+    order_id     bigint,                         -- known once the bank confirmed the token
+    attempts     integer NOT NULL DEFAULT 0,
+    locked_until timestamptz NOT NULL DEFAULT now(),
+    last_error   text,
+    received_at  timestamptz NOT NULL DEFAULT now(),
+    processed_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS bank_notices_pending_idx ON bank_notices (locked_until)
+    WHERE status = 'pending';
+
 -- Every LINE event, stored before LINE gets its 200; a redelivery is a no-op.
 CREATE TABLE IF NOT EXISTS inbox (
     webhook_event_id text PRIMARY KEY,

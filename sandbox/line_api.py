@@ -5,6 +5,7 @@ route; the rich menu routes are a child blueprint so they share those hooks.
 """
 
 import re
+import time
 import uuid
 
 from flask import Blueprint, Response, jsonify, request
@@ -84,8 +85,10 @@ def _retry_conflict(sent: list | None) -> None:
 
 
 def _inject_fault() -> None:
-    """Apply a test's fault knob: fail now, or deliver and then lose the answer."""
+    """Apply a test's fault knob: fail now, hang first, or deliver and then lose the answer."""
     fault = state().take_fault()
+    if fault == "hang":
+        time.sleep(state().hang_seconds)
     if fault == "before":
         raise LineApiError(500, "Internal server error")
     if fault == "after":

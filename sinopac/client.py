@@ -89,10 +89,13 @@ class QPayClient:
         reply = self._call("OrderQuery", message, order_no=order_no, retry=True)
         return OrderQueryResponse.from_message(reply)
 
-    def order_pay_query(self, pay_token: str) -> OrderPayQueryResponse:
-        """Fetch a payment result by PayToken; the caller decides on TSResultContent.Status."""
+    def order_pay_query(self, pay_token: str, *,
+                        within: float | None = None) -> OrderPayQueryResponse:
+        """Fetch a payment result by PayToken, in at most `within` seconds if given;
+        the caller decides on TSResultContent.Status."""
         message = {"ShopNo": self.shop_no, "PayToken": pay_token}
-        reply = self._call("OrderPayQuery", message, retry=True)
+        deadline = None if within is None else time.monotonic() + within
+        reply = self._call("OrderPayQuery", message, retry=True, deadline=deadline)
         return OrderPayQueryResponse.from_message(reply)
 
     def order_maintain(self, order_no: str, command: str, amount: int | None = None,

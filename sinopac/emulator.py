@@ -92,6 +92,7 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
             return _reject(error)
         if envelope["APIService"] not in SERVICES:
             return _reject(UNKNOWN_SERVICE)
+        state.count_call(envelope["APIService"])
         if not state.take_nonce(envelope["Nonce"], shop.shop_no):
             return _reject(BAD_NONCE)
         try:

@@ -99,6 +99,7 @@ class EmulatorState:
         self.fail_next = 0
         self.fail_mode = "500"
         self.hang_seconds = 5.0
+        self.calls: dict[str, int] = {}  # APIService -> how many times a merchant asked
         self._nonces: dict[str, str] = {}
         self._ts_counter = 0
         self._notified = threading.Condition(self.lock)
@@ -121,6 +122,11 @@ class EmulatorState:
         """Spend a nonce; False if unknown, already used or issued to another shop."""
         with self.lock:
             return self._nonces.pop(nonce, None) == shop_no
+
+    def count_call(self, service: str) -> None:
+        """Count one Order call of `service` (tests check what a notice cost)."""
+        with self.lock:
+            self.calls[service] = self.calls.get(service, 0) + 1
 
     def take_failure(self) -> str | None:
         """Consume one `fail_next` knob; return the fail mode or None."""

@@ -3,6 +3,7 @@ import threading
 import time
 
 import psycopg2
+import requests
 import pytest
 
 from models.records import PaymentResult
@@ -127,3 +128,64 @@ def test_a_bank_that_never_answers_shows_loading_and_says_try_again_within_12_s(
     shop.bank.pay(attempt["order_no"], notify=False)
     assert "1 newly paid" in shop.app.test_cli_runner().invoke(args=["sync-payments"]).output
     assert shop.order(order_id)["status"] == "paid"
+
+
+def bank_calls(shop) -> int:
+    return sum(shop.bank.calls.values())
+
+
+@pytest.mark.parametrize("pay_token", ["A" * 64, "a" * 63, "a" * 65, "g" * 64, "a" * 64 + "\n",
+                                       12345, None, ["a" * 64]])
+def test_a_pay_token_not_of_the_banks_form_is_refused_without_asking_the_bank(shop, pay_token):
+    client = shop.app.test_client()
+    response = client.post("/sinopac/notify", json={"ShopNo": SHOP_NO, "PayToken": pay_token})
+    assert response.status_code == 400 and response.get_json()["Status"] == "F"
+    page = client.get("/sinopac/return", query_string={"ShopNo": SHOP_NO,
+                                                       "PayToken": str(pay_token)})
+    assert "尚未完成付款" in page.get_data(as_text=True)
+    shop.work()
+    assert bank_calls(shop) == 0 and shop.sql("SELECT * FROM bank_notices") == []
+
+
+def test_the_bank_hears_back_at_once_while_the_bank_is_slow_and_line_hangs(make_shop):
+    shop = make_shop(WORKER_THREADS=2)
+    user = shop.buyer()
+    shop.add_product(1, "烏龍茶", 450, 5)
+    shop.line.webhook.send_text(user, "cart 1 1")
+    shop.line.webhook.send_postback(user, "action=buy")
+    assert shop.wait_until(lambda: shop.sql("SELECT 1 FROM orders"))
+    shop.line.webhook.send_postback(user, "action=pay&order=1&method=atm")
+    assert shop.wait_until(lambda: shop.sql("SELECT 1 FROM payment_attempts WHERE status = 'open'"))
+    order_no = shop.attempts(1)[0]["order_no"]
+    token = shop.bank.pay(order_no, notify=False).pay_token
+    shop.bank.latency = 3.0  # each bank call now takes 6 s (nonce + order)
+    shop.line.fail_next, shop.line.fail_mode, shop.line.hang_seconds = 2, "hang", 5.0
+    started = time.monotonic()
+    for _ in range(2):  # the bank sends it twice
+        answer = requests.post(f"{shop.url}/sinopac/notify", timeout=5,
+                               json={"ShopNo": SHOP_NO, "PayToken": token})
+        assert answer.json() == {"Status": "S"}
+    assert time.monotonic() - started < 1.0
+    assert shop.wait_until(lambda: shop.order(1)["status"] == "paid", timeout=15)
+    assert shop.bank.calls["OrderPayQuery"] == 1
+    assert shop.wait_until(lambda: "已收到訂單" in all_text(shop.bot_messages(user)), timeout=20)
+    paid_notices = [m for m in shop.bot_messages(user) if "已收到訂單" in all_text([m])]
+    assert len(paid_notices) == 1
+
+
+def test_return_pages_wait_on_the_bank_two_at_a_time_and_others_hear_we_are_confirming(shop):
+    shop.bank.latency = 1.5
+    pages = []
+
+    def visit(n):
+        page = shop.app.test_client().get("/sinopac/return", query_string={
+            "ShopNo": SHOP_NO, "PayToken": f"{n:064x}"})
+        pages.append(page.get_data(as_text=True))
+
+    visitors = [threading.Thread(target=visit, args=(n,)) for n in range(6)]
+    for visitor in visitors:
+        visitor.start()
+    for visitor in visitors:
+        visitor.join(15)
+    assert sum("正在確認您的付款" in page for page in pages) >= 4
+    assert shop.bank.calls.get("OrderPayQuery", 0) <= 2
