@@ -70,6 +70,7 @@ def start_payment(db, bank, conf: PaymentSettings, answer: Answer, order_id: int
     hold_until = atm_ends if pay_type == "A" else card_deadline(now, conf.card_hold_minutes)
 
     def record(cur):
+        orders.get_order(cur, order.id, for_update=True)  # the order before its attempt
         recorded = payments.record_bank_order(
             cur, attempt.id, ts_no=created.TSNo,
             atm_bank_code=SINOPAC_BANK_CODE if pay_type == "A" else None,
