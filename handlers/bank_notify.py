@@ -47,11 +47,12 @@ def shopper_return():
         bank_notices.receive(rt.db, pay_token)
         if RETURN_CONFIRMS.acquire(blocking=False):
             try:
-                bank_notices.work_pending(rt.db, rt.bank, rt.delivery, pay_token=pay_token,
-                                          within=RETURN_WAIT_SECONDS)
+                status, order = bank_notices.confirm_for_shopper(
+                    rt.db, rt.bank, rt.delivery, pay_token, within=RETURN_WAIT_SECONDS)
             finally:
                 RETURN_CONFIRMS.release()
-        status, order = bank_notices.order_for(rt.db, pay_token)
+        else:
+            status, order = bank_notices.order_for(rt.db, pay_token)
     paid = order is not None and order.status in ("paid", "shipped")
     return render_template("payment_return.html", paid=paid, order=order,
                            confirming=status == "pending",

@@ -6,6 +6,7 @@ also answers LINE, and the LINE push never delays the bank's answer.
 """
 import logging
 import re
+import time
 
 from db import bank_notices, orders
 from models.records import Order
@@ -17,6 +18,7 @@ log = logging.getLogger(__name__)
 # §8.1 / §12: a PayToken is 64 lowercase hex characters.
 PAY_TOKEN = re.compile(r"[0-9a-f]{64}")
 MAX_ATTEMPTS = 5
+WAIT_STEP_SECONDS = 0.1
 
 
 def is_pay_token(value) -> bool:
@@ -61,6 +63,19 @@ def _confirm(db, bank, delivery, pay_token: str, attempts: int, within: float | 
         bank_notices.mark_done(cur, pay_token, applied.order.id if applied else None)
     if applied:
         delivery.send_now(applied.queued)
+
+
+def confirm_for_shopper(db, bank, delivery, pay_token: str,
+                        within: float) -> tuple[str | None, Order | None]:
+    """Confirm one notice for the shopper's return page, waiting at most about `within` s
+    (also for a worker that took it first); returns what `order_for` says then."""
+    deadline = time.monotonic() + within
+    work_pending(db, bank, delivery, pay_token=pay_token, within=within)
+    status, order = order_for(db, pay_token)
+    while status == "pending" and time.monotonic() < deadline:
+        time.sleep(WAIT_STEP_SECONDS)
+        status, order = order_for(db, pay_token)
+    return status, order
 
 
 def order_for(db, pay_token: str) -> tuple[str | None, Order | None]:
