@@ -148,10 +148,11 @@ def test_a_pay_token_not_of_the_banks_form_is_refused_without_asking_the_bank(sh
 
 
 def test_the_bank_hears_back_at_once_while_the_bank_is_slow_and_line_hangs(make_shop):
-    shop = make_shop(WORKER_THREADS=2)
+    shop = make_shop(WORKER_THREADS=2, HTTP_TIMEOUT=10)
     user = shop.buyer()
     shop.add_product(1, "烏龍茶", 450, 5)
     shop.line.webhook.send_text(user, "cart 1 1")
+    assert shop.wait_until(lambda: shop.bot_messages(user))
     shop.line.webhook.send_postback(user, "action=buy")
     assert shop.wait_until(lambda: shop.sql("SELECT 1 FROM orders"))
     shop.line.webhook.send_postback(user, "action=pay&order=1&method=atm")
