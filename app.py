@@ -99,7 +99,7 @@ def _register_commands(app: Flask, rt) -> None:
     def prune_command(days):
         """Delete finished inbox events, sent messages and old login failures (run daily)."""
         counts = housekeeping.prune(rt.db, days or rt.settings.prune_after_days)
-        click.echo("Pruned {inbox} events, {outbox} messages, {login_throttle} login tallies."
+        click.echo("Pruned {inbox} events, {outbox} messages, {login_throttle} login tallies, {bank_notices} bank notices."
                    .format(**counts))
 
     @app.cli.command("setup-richmenu")

@@ -52,6 +52,9 @@ class Settings:
     card_hold_minutes: int = 40
     atm_expire_days: int = 1
     http_timeout: float = 10.0
+    # Seconds one OrderCreate may take in all (retries and the OrderQuery that looks for a
+    # lost answer included), so a shopper whose bank hangs hears back within ~12 s.
+    bank_timeout: float = 10.0
     shop_name: str = "LINE 小舖"
     # The coupon every new follower gets once: NT$ off ('amount') or % off ('percent'),
     # usable on a subtotal of at least COUPON_MIN_SPEND within COUPON_DAYS.

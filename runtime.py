@@ -30,7 +30,8 @@ def build_runtime(settings: Settings) -> Runtime:
     messenger = LineMessenger(settings.line_api_base_url, settings.line_channel_access_token,
                               settings.http_timeout)
     bank = QPayClient(settings.sinopac_api_url, settings.sinopac_shop_no, settings.hash_keys,
-                      settings.sinopac_x_key_id, timeout=settings.http_timeout)
+                      settings.sinopac_x_key_id, timeout=settings.http_timeout,
+                      create_timeout=settings.bank_timeout)
     rt = Runtime(
         settings=settings, db=db, messenger=messenger, bank=bank,
         delivery=Delivery(db, messenger), worker=None,

@@ -118,6 +118,21 @@ CREATE TABLE IF NOT EXISTS refunds (
 );
 CREATE INDEX IF NOT EXISTS refunds_order_idx ON refunds (order_id);
 
+-- Every bank notice (BackendURL / ReturnURL PayToken), stored before the bank gets its answer and
+-- confirmed with OrderPayQuery by the workers; a replayed token is a no-op.
+CREATE TABLE IF NOT EXISTS bank_notices (
+    pay_token    text PRIMARY KEY,
+    status       text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'dead')),
+    order_id     bigint,                         -- known once the bank confirmed the token
+    attempts     integer NOT NULL DEFAULT 0,
+    locked_until timestamptz NOT NULL DEFAULT now(),
+    last_error   text,
+    received_at  timestamptz NOT NULL DEFAULT now(),
+    processed_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS bank_notices_pending_idx ON bank_notices (locked_until)
+    WHERE status = 'pending';
+
 -- Every LINE event, stored before LINE gets its 200; a redelivery is a no-op.
 CREATE TABLE IF NOT EXISTS inbox (
     webhook_event_id text PRIMARY KEY,

@@ -103,6 +103,8 @@ def _run(rt, command, answer: Answer) -> None:
         case cmd.ShowOrders():
             orders.show_recent(rt.db, answer)
         case postbacks.Pay(order_id=order_id, pay_type=pay_type):
+            # The bank may take up to BANK_TIMEOUT; the shopper sees LINE's animation meanwhile.
+            rt.messenger.show_loading(answer.user_id, rt.settings.bank_timeout + 2)
             payments.start_payment(rt.db, rt.bank, rt.payment_settings, answer, order_id,
                                    pay_type)
         case postbacks.CancelOrder(order_id=order_id):

@@ -96,10 +96,14 @@ class LineState:
         self._default_rich_menu_id: str | None = None
         self._counters = _Counters()
         self.quota = MessageQuota()
+        # Every accepted loading animation, {"chatId", "loadingSeconds", "time"} (ms), oldest first.
+        self.loading_started: list[dict] = []
         # Fault knobs for tests: the next `fail_next` reply/push calls answer 500, either
-        # before delivering ("before") or after delivering, as if the answer were lost ("after").
+        # before delivering ("before") or after delivering, as if the answer were lost ("after");
+        # "hang" answers only after hang_seconds.
         self.fail_next = 0
         self.fail_mode = "before"
+        self.hang_seconds = 5.0
         self._errors: deque = deque(maxlen=_KEPT_ERRORS)
         self._message_seq = 500000000000000000
         self.webhook = WebhookSender(self, timeout=webhook_timeout)
@@ -303,4 +307,5 @@ class LineState:
             self._counters = _Counters()
             self.quota = MessageQuota(self.quota.limit)
             self._errors.clear()
+            self.loading_started.clear()
             self._changed.notify_all()
