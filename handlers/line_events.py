@@ -92,6 +92,8 @@ def _run(rt, command, answer: Answer) -> None:
             cart.show(rt.db, answer)
         case cmd.ChangeCart(product_id=product_id, amount=amount, relative=relative):
             cart.change_quantity(rt.db, answer, product_id, amount, relative=relative)
+        case postbacks.DropUnavailable():
+            cart.drop_unavailable(rt.db, answer)
         case cmd.Checkout():
             checkout.checkout(rt.db, answer, hold_minutes=rt.settings.order_hold_minutes)
         case cmd.ShowOrders():

@@ -25,6 +25,11 @@ class ShowProduct:
 
 
 @dataclass(frozen=True)
+class DropUnavailable:
+    """Remove the cart lines of products taken off sale (offered when checkout meets them)."""
+
+
+@dataclass(frozen=True)
 class BadPostback:
     pass
 
@@ -59,6 +64,8 @@ def _build(action: str | None, params: dict):
         return ShowCart()
     if action == "orders":
         return ShowOrders()
+    if action == "drop_unavailable":
+        return DropUnavailable()
     if action == "products":
         return ShowProducts(page=_id(params, "page") if "page" in params else 1)
     if action == "detail":

@@ -14,6 +14,11 @@ class UnknownProduct(ShopError):
     text_key = "unknown_product"
 
 
+class ProductUnavailable(ShopError):
+    """The owner took the product off sale; it can still be removed from the cart."""
+    text_key = "product_unavailable"
+
+
 class OutOfStock(ShopError):
     text_key = "out_of_stock"
 

@@ -146,11 +146,21 @@ def product_detail(product: Product, in_cart: int, language: str | None) -> dict
 
 def _cart_line(line: CartLine, language: str | None) -> dict:
     pid = line.product_id
+    remove = _button(postback(t("button_remove", language), f"action=remove&product={pid}"),
+                     "link", flex=2)
+    if not line.active:
+        # Taken off sale: greyed, not counted in the total, and it can only be removed.
+        return {"type": "box", "layout": "vertical", "spacing": "xs", "margin": "md", "contents": [
+            _text(line.name, weight="bold", size="sm", color=GREY, decoration="line-through"),
+            _row(t("unavailable_label", language),
+                 t("cart_line_qty", language, price=line.price, quantity=line.quantity),
+                 color=GREY),
+            {"type": "box", "layout": "horizontal", "contents": [remove]},
+        ]}
     controls = [
         _button(postback("−", f"action=dec&product={pid}"), "secondary", flex=1),
         _button(postback("+", f"action=inc&product={pid}"), "secondary", flex=1),
-        _button(postback(t("button_remove", language), f"action=remove&product={pid}"),
-                "link", flex=2),
+        remove,
     ]
     return {"type": "box", "layout": "vertical", "spacing": "xs", "margin": "md", "contents": [
         _text(line.name, weight="bold", size="sm"),
@@ -181,11 +191,13 @@ def cart_card(lines: list[CartLine], coupon: Coupon | None, now: datetime,
     body += [_cart_line(line, language) for line in lines[:CART_BUTTON_LINES]]
     rest = lines[CART_BUTTON_LINES:]
     for line in rest[:CART_TEXT_LINES]:
-        body.append(_row(f"{line.name} × {line.quantity}", t("price", language, price=line.amount)))
+        amount = t("price", language, price=line.amount) if line.active else \
+            t("unavailable_label", language)
+        body.append(_row(f"{line.name} × {line.quantity}", amount))
     if len(rest) > CART_TEXT_LINES:
         body.append(_text(t("cart_more_lines", language, count=len(rest) - CART_TEXT_LINES),
                           size="xs", color=GREY))
-    subtotal = sum(line.amount for line in lines)
+    subtotal = sum(line.amount for line in lines if line.active)
     coupon_rows, discount = _coupon_rows(coupon, subtotal, now, language)
     body += [{"type": "separator", "margin": "lg"},
              _row(t("cart_subtotal", language), t("price", language, price=subtotal))]

@@ -57,6 +57,21 @@ def cart_changed(product: Product, quantity: int, lines: list[CartLine],
         lines, language, coupon, now)
 
 
+def unavailable_at_checkout(lines: list[CartLine], language: str | None) -> list[dict]:
+    """Checkout stopped at lines taken off sale: name them and offer to drop them."""
+    body = t("unavailable_at_checkout", language, names="、".join(line.name for line in lines))
+    return [_buttons(body, body, [
+        flex.postback(t("button_drop_unavailable", language), "action=drop_unavailable",
+                      t("button_drop_unavailable", language)),
+        flex.postback(t("button_cart", language), "action=cart", t("say_cart", language))])]
+
+
+def unavailable_dropped(names: list[str], lines: list[CartLine], language: str | None,
+                        coupon: Coupon | None = None) -> list[dict]:
+    removed = [text("cart_removed", language, name="、".join(names))] if names else []
+    return removed + cart(lines, language, coupon)
+
+
 def order_created(order_id: int, lines: list[CartLine], subtotal: int, discount: int,
                   total: int, expires_at: datetime, language: str | None,
                   recipient: Recipient | None = None) -> list[dict]:

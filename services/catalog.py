@@ -24,7 +24,7 @@ def show_product(db, answer: Answer, product_id: int) -> Product:
     """
     with db.transaction() as cur:
         product, in_cart = carts.get_cart_entry(cur, answer.user_id, product_id)
-        if product is None:
+        if product is None or not product.active:
             raise UnknownProduct(product_id=product_id)
         answer.send(cur, messages.product_detail(product, in_cart, answer.language))
         return product

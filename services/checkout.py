@@ -2,6 +2,7 @@
 from datetime import datetime, timedelta, timezone
 
 from db import carts, orders, shoppers
+from models import cart as cart_rules
 from models import messages
 from models.errors import EmptyCart, RecipientMissing, SoldOut
 from services.answers import Answer
@@ -9,10 +10,12 @@ from services.coupons import claim_for_checkout
 from services.orders import release_overdue
 
 
-def checkout(db, answer: Answer, *, hold_minutes: int, now: datetime | None = None) -> int:
+def checkout(db, answer: Answer, *, hold_minutes: int,
+             now: datetime | None = None) -> int | None:
     """Reserve every cart line and create the order in one transaction; returns its id.
 
-    The shopper's coupon is applied (and spent) when it covers the subtotal.
+    The shopper's coupon is applied (and spent) when it covers the subtotal. Lines the owner
+    took off sale are named, with a button to drop them; then nothing is ordered (None).
     :raise EmptyCart: nothing to order.
     :raise RecipientMissing: no delivery details yet; nothing was reserved.
     :raise SoldOut: some line can't be covered; nothing was reserved, the cart is kept.
@@ -26,11 +29,15 @@ def checkout(db, answer: Answer, *, hold_minutes: int, now: datetime | None = No
         return db.run(lambda cur: _place_order(cur, answer, hold_minutes, now))
 
 
-def _place_order(cur, answer: Answer, hold_minutes: int, now: datetime | None) -> int:
+def _place_order(cur, answer: Answer, hold_minutes: int, now: datetime | None) -> int | None:
     now = now or datetime.now(timezone.utc)
     lines = carts.get_cart(cur, answer.user_id)
     if not lines:
         raise EmptyCart()
+    unavailable = cart_rules.unavailable(lines)
+    if unavailable:
+        answer.send(cur, messages.unavailable_at_checkout(unavailable, answer.language))
+        return None
     recipient = shoppers.get_recipient(cur, answer.user_id)
     if recipient is None:
         raise RecipientMissing()
