@@ -27,12 +27,31 @@ def get_product(cur, product_id: int) -> Product | None:
     return _product(row) if row else None
 
 
+def lock_products(cur, ids: list[int]) -> None:
+    """Lock these products (in id order) until commit, so no checkout or release moves them."""
+    cur.execute("SELECT id FROM products WHERE id = ANY(%(ids)s) ORDER BY id FOR UPDATE",
+                {"ids": ids})
+
+
 def upsert_product(cur, product: Product) -> None:
-    """Insert or update one product; stock is set as given (the catalog import is authoritative)."""
+    """Insert or update one product; `product.stock` is what is on the shelf.
+
+    Units held by pending orders are already off the shelf's count of what is for sale, so the
+    stock becomes shelf − held (never below 0). Lock the row first (`lock_products`): this
+    statement must see every reservation committed before it.
+    """
     cur.execute(
         """
+        WITH held AS (
+            SELECT COALESCE(sum(oi.quantity), 0) AS quantity
+            FROM order_items oi
+            JOIN orders o ON o.id = oi.order_id
+            WHERE oi.product_id = %(id)s AND o.status = 'pending'
+        )
         INSERT INTO products (id, name, price, stock, image_url, description, active)
-        VALUES (%(id)s, %(name)s, %(price)s, %(stock)s, %(image_url)s, %(description)s, %(active)s)
+        SELECT %(id)s, %(name)s, %(price)s, GREATEST(%(stock)s - held.quantity, 0), %(image_url)s,
+               %(description)s, %(active)s
+        FROM held
         ON CONFLICT (id) DO UPDATE
         SET name = EXCLUDED.name, price = EXCLUDED.price, stock = EXCLUDED.stock,
             image_url = EXCLUDED.image_url, description = EXCLUDED.description,

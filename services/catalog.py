@@ -75,8 +75,13 @@ def parse_catalog(entries, base_url: str | None = None) -> list[Product]:
 
 
 def import_catalog(db, items: list[Product]) -> int:
-    """Upsert every product in one transaction; returns how many."""
+    """Upsert every product in one transaction; returns how many.
+
+    Each entry's stock is what is on the shelf: units held by pending orders count against it.
+    """
     with db.transaction() as cur:
+        # Locked first, so each upsert's own snapshot sees every reservation already made.
+        products.lock_products(cur, [product.id for product in items])
         for product in items:
             products.upsert_product(cur, product)
     return len(items)

@@ -1,0 +1,41 @@
+"""Re-importing the catalog counts what pending orders hold: stock never invents units."""
+import json
+
+import pytest
+
+
+def import_catalog(shop, tmp_path, stock):
+    catalog = tmp_path / "catalog.json"
+    catalog.write_text(json.dumps([{"id": 1, "name": "烏龍茶", "price": 100, "stock": stock}],
+                                  ensure_ascii=False), encoding="utf-8")
+    result = shop.app.test_cli_runner().invoke(args=["import-products", str(catalog)])
+    assert result.exit_code == 0, result.output
+
+
+def test_reimport_then_cancel_leaves_the_shelf_count(shop, tmp_path):
+    import_catalog(shop, tmp_path, 10)
+    buyer = shop.buyer()
+    order_id = shop.checkout(buyer, p1=4)
+    assert shop.stock(1) == 6
+    import_catalog(shop, tmp_path, 10)  # the shelf still holds 10, 4 of them for the order
+    assert shop.stock(1) == 6
+    shop.postback(buyer, f"action=cancel&order={order_id}")
+    assert shop.order(order_id)["status"] == "cancelled"
+    assert shop.stock(1) == 10
+
+
+@pytest.mark.parametrize("shelf, expected", [(12, 8), (4, 0), (2, 0)])
+def test_stock_after_import_is_shelf_less_held_never_below_zero(shop, tmp_path, shelf, expected):
+    import_catalog(shop, tmp_path, 10)
+    shop.checkout(shop.buyer(), p1=4)
+    import_catalog(shop, tmp_path, shelf)
+    assert shop.stock(1) == expected
+
+
+def test_units_of_closed_orders_are_not_held(shop, tmp_path):
+    import_catalog(shop, tmp_path, 10)
+    buyer = shop.buyer()
+    order_id = shop.checkout(buyer, p1=4)
+    shop.postback(buyer, f"action=cancel&order={order_id}")
+    import_catalog(shop, tmp_path, 10)
+    assert shop.stock(1) == 10
