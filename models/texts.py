@@ -106,6 +106,8 @@ TEXTS: dict[str, dict[str, str]] = {
                    "- coupon: following us gives you one, applied automatically at checkout (one per person)\n"
                    "- help: this message\n"
                    "You can also tap the menu or the quick reply buttons."},
+    "group_invitation": {"zh-TW": "嗨！購物、結帳與訂單只在一對一聊天中進行，以保護您的個人資料。請加本帳號為好友，並在一對一聊天中輸入「商品」開始選購。",
+                         "en": "Hi! Shopping, checkout and orders happen only in a one-to-one chat, to keep your details private. Add this account as a friend and type 'products' in a one-to-one chat to start."},
     "welcome": {"zh-TW": "歡迎光臨 {shop}！輸入「商品」開始逛逛，輸入「說明」看所有指令。",
                 "en": "Welcome to {shop}! Type 'products' to browse or 'help' for all commands."},
     "recipient_missing": {"zh-TW": "結帳前請先留下收件資料，格式：\n收件 姓名 手機 地址\n例如：收件 王小明 0912345678 台北市信義區市府路1號",
