@@ -9,7 +9,7 @@ CART_LINE = """
 
 
 def get_cart_entry(cur, user_id: str, product_id: int) -> tuple[Product | None, int]:
-    """The product (None if unknown; hidden ones too, to be removed) and how many are in the cart."""
+    """The product, hidden or not (None if unknown), and how many of it are in the cart."""
     cur.execute(
         """
         SELECT p.id, p.name, p.price, p.stock, p.image_url, p.description, p.active,

@@ -1,4 +1,5 @@
 """SQL for the catalog and its stock."""
+from models.limits import MAX_UNITS
 from models.records import Product
 
 COLUMNS = "id, name, price, stock, image_url, description, active"
@@ -62,12 +63,15 @@ def upsert_product(cur, product: Product) -> None:
 
 
 def adjust_stock(cur, product_id: int, delta: int, reason: str, admin_id: int | None) -> int | None:
-    """Add `delta` to stock (never below zero) and log why; returns the new stock or None."""
+    """Add `delta` to stock (never below zero nor above MAX_UNITS) and log why.
+
+    Returns the new stock, or None when there is no such product or the bound is crossed.
+    """
     cur.execute(
         """
         WITH changed AS (
             UPDATE products SET stock = stock + %(delta)s, updated_at = now()
-            WHERE id = %(id)s AND stock + %(delta)s >= 0
+            WHERE id = %(id)s AND stock::bigint + %(delta)s BETWEEN 0 AND %(max_stock)s
             RETURNING id, stock
         ), logged AS (
             INSERT INTO stock_adjustments (product_id, delta, reason, admin_id)
@@ -75,7 +79,8 @@ def adjust_stock(cur, product_id: int, delta: int, reason: str, admin_id: int | 
         )
         SELECT stock FROM changed
         """,
-        {"id": product_id, "delta": delta, "reason": reason, "admin_id": admin_id},
+        {"id": product_id, "delta": delta, "reason": reason, "admin_id": admin_id,
+         "max_stock": MAX_UNITS},
     )
     row = cur.fetchone()
     return row["stock"] if row else None

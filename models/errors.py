@@ -61,6 +61,14 @@ class BankRefused(ShopError):
     text_key = "bank_refused"
 
 
+class OrderTooLarge(ShopError):
+    """More than the bank accepts in one payment (for `method`, or by any method when empty)."""
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self.text_key = "atm_limit" if params.get("method") == "A" else "order_too_large"
+
+
 class SoldOut(ShopError):
     """Checkout found lines the shop can no longer cover; `names` lists them."""
     text_key = "sold_out"

@@ -236,7 +236,9 @@ def order_card(order_id: int, lines: list[CartLine], subtotal: int, discount: in
                           size="xs", color=GREY, margin="md"))
     deadline = expires_at.astimezone(TAIPEI).strftime("%m/%d %H:%M")
     body.append(_text(t("order_hold", language, deadline=deadline), size="sm", margin="md"))
-    footer = [_button(action, "primary" if i < 2 else "link") for i, action in enumerate(pay_actions)]
+    # Every way to pay stands out; the last action (cancel) is a plain link.
+    footer = [_button(action, "primary" if i < len(pay_actions) - 1 else "link")
+              for i, action in enumerate(pay_actions)]
     alt = t("order_alt", language, order_id=order_id, total=total)
     return {"type": "flex", "altText": alt[:ALT_LIMIT],
             "contents": _bubble(body, footer, size="mega")}

@@ -2,7 +2,7 @@
 from datetime import datetime, timezone
 
 from models import flex
-from models.order import TAIPEI
+from models.order import TAIPEI, payable_methods
 from models.records import (CartLine, Coupon, Order, PaymentAttempt, PaymentResult, Product,
                             Recipient)
 from models.texts import t
@@ -77,15 +77,19 @@ def order_created(order_id: int, lines: list[CartLine], subtotal: int, discount:
                   recipient: Recipient | None = None) -> list[dict]:
     """The order card with its discount, recipient and the payment buttons."""
     return [flex.order_card(order_id, lines, subtotal, discount, total, recipient, expires_at,
-                            pay_actions(order_id, language), language)]
+                            pay_actions(order_id, total, language), language)]
 
 
-def pay_actions(order_id: int, language: str | None) -> list[dict]:
-    atm, card, cancel = (t(key, language) for key in
-                         ("button_pay_atm", "button_pay_card", "button_cancel"))
-    return [flex.postback(atm, f"action=pay&order={order_id}&method=atm", atm),
-            flex.postback(card, f"action=pay&order={order_id}&method=card", card),
-            flex.postback(cancel, f"action=cancel&order={order_id}", cancel)]
+def pay_actions(order_id: int, total: int, language: str | None) -> list[dict]:
+    """A button per way of paying the bank takes for `total`, then cancel."""
+    methods = {"A": ("button_pay_atm", "atm"), "C": ("button_pay_card", "card")}
+    actions = []
+    for pay_type in payable_methods(total):
+        key, method = methods[pay_type]
+        label = t(key, language)
+        actions.append(flex.postback(label, f"action=pay&order={order_id}&method={method}", label))
+    cancel = t("button_cancel", language)
+    return actions + [flex.postback(cancel, f"action=cancel&order={order_id}", cancel)]
 
 
 def payment_instructions(order_id: int, attempt: PaymentAttempt, hold_until: datetime,
@@ -112,7 +116,7 @@ def payment_notice(kind: str, order: Order, attempt: PaymentAttempt, result: Pay
     if kind == "payment_failed":
         body = t(kind, language, order_id=order.id,
                  reason=result.description or t("status_pending", language))
-        return [_buttons(body, body, pay_actions(order.id, language))]
+        return [_buttons(body, body, pay_actions(order.id, order.total, language))]
     return [text(kind, language, order_id=order.id, amount=attempt.amount)]
 
 

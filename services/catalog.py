@@ -1,6 +1,6 @@
 """Use cases around the catalog: browsing and importing products."""
 from db import carts, products
-from models import messages
+from models import limits, messages
 from models.errors import UnknownProduct
 from models.records import Product
 from services.answers import Answer
@@ -48,12 +48,10 @@ def parse_catalog(entries, base_url: str | None = None) -> list[Product]:
         where = f"entry {index + 1}"
         if not isinstance(entry, dict):
             raise CatalogError(f"{where}: must be an object")
-        for name in ("id", "price", "stock"):
-            value = entry.get(name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise CatalogError(f"{where}: '{name}' must be a whole number ≥ 0")
-        if entry["id"] <= 0 or entry["id"] > 2**31 - 1:
-            raise CatalogError(f"{where}: 'id' must be a positive integer")
+        for name, low, high in (("id", 1, limits.MAX_ID), ("price", 0, limits.MAX_PRICE),
+                                ("stock", 0, limits.MAX_UNITS)):
+            if limits.bounded(entry.get(name), low, high) is None:
+                raise CatalogError(f"{where}: '{name}' must be a whole number from {low} to {high}")
         if entry["id"] in seen:
             raise CatalogError(f"{where}: id {entry['id']} appears twice")
         seen.add(entry["id"])

@@ -5,6 +5,7 @@ from db import carts, orders, shoppers
 from models import cart as cart_rules
 from models import messages
 from models.errors import EmptyCart, RecipientMissing, SoldOut
+from models.order import check_order_total
 from services.answers import Answer
 from services.coupons import claim_for_checkout
 from services.orders import release_overdue
@@ -18,6 +19,7 @@ def checkout(db, answer: Answer, *, hold_minutes: int,
     took off sale are named, with a button to drop them; then nothing is ordered (None).
     :raise EmptyCart: nothing to order.
     :raise RecipientMissing: no delivery details yet; nothing was reserved.
+    :raise OrderTooLarge: more than the bank takes in one payment; nothing was reserved.
     :raise SoldOut: some line can't be covered; nothing was reserved, the cart is kept.
     """
     try:
@@ -42,6 +44,7 @@ def _place_order(cur, answer: Answer, hold_minutes: int, now: datetime | None) -
     if recipient is None:
         raise RecipientMissing()
     subtotal = sum(line.amount for line in lines)
+    check_order_total(subtotal)  # before any row is written, so nothing overflows or moves
     coupon_id, discount = claim_for_checkout(cur, answer.user_id, subtotal, now)
     total = subtotal - discount
     expires_at = now + timedelta(minutes=hold_minutes)

@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import shop
+from models import limits
 from models.admin_errors import AdminError, OrderMissing
 from services import admin_orders, shipping
 from services.admin_orders import PAGE_SIZE, OrderFilter
@@ -27,12 +28,13 @@ def order_filter(args) -> OrderFilter:
     """The list's filters from query arguments; malformed ones are ignored."""
     status = args.get("status") if args.get("status") in STATUSES else None
     start, end = _day(args.get("from")), _day(args.get("to"))
-    search = (args.get("q") or "").strip().lstrip("#")[:60] or None
+    # PostgreSQL text can't hold U+0000: a search for it is a search for nothing else.
+    search = (args.get("q") or "").replace("\x00", "").strip().lstrip("#")[:60] or None
     return OrderFilter(
         status=status,
         created_from=taipei_day_start(start) if start else None,
         created_to=taipei_day_start(end + timedelta(days=1)) if end else None,
-        search=search, page=max(1, args.get("page", 1, type=int)))
+        search=search, page=limits.whole(args.get("page", ""), 1, limits.MAX_PAGE) or 1)
 
 
 def _day(raw: str | None) -> date | None:

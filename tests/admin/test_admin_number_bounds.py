@@ -1,0 +1,51 @@
+"""Numbers and characters an owner or a script sends are bounded: a 4xx or a message, never a 500."""
+import pytest
+
+from tests.admin.test_api import api  # noqa: F401  (the fixture)
+
+
+@pytest.mark.parametrize("page", ["1e20", "100000000000000000000", "²", "-3", "0", "9" * 5000])
+def test_any_orders_page_number_is_answered_without_a_500(shop, admin, api, page):  # noqa: F811
+    for response in (admin.get(f"/admin/orders?page={page}"),
+                     api.get(f"/admin/api/orders?page={page}")):
+        assert response.status_code < 500, response.status_code
+
+
+def test_a_nul_in_the_order_search_is_ignored_instead_of_a_500(shop, admin, api):  # noqa: F811
+    page = admin.get("/admin/orders?q=%00")
+    assert page.status_code == 200
+    listed = api.get("/admin/api/orders?q=1%00")
+    assert listed.status_code == 200 and listed.get_json()["orders"] == []
+
+
+@pytest.mark.parametrize("delta", [2**40, -2**40, 2**31, 10**7])
+def test_an_api_stock_delta_beyond_the_bound_is_a_400(shop, api, delta):  # noqa: F811
+    shop.add_product(1, stock=10)
+    response = api.post("/admin/api/products/1/stock", {"delta": delta, "reason": "盤點"})
+    assert response.status_code == 400 and response.get_json()["message"]
+    assert shop.stock(1) == 10
+
+
+def test_stock_can_not_be_pushed_past_the_bound_by_many_deltas(shop, api):  # noqa: F811
+    shop.add_product(1, stock=9_999_000)
+    response = api.post("/admin/api/products/1/stock", {"delta": 5_000, "reason": "進貨"})
+    assert response.status_code == 409
+    assert shop.stock(1) == 9_999_000
+
+
+@pytest.mark.parametrize("field, value", [("price", "²"), ("id", "፩"), ("price", "１００"),
+                                          ("stock", "²"), ("price", "99999999999999999999")])
+def test_non_ascii_or_huge_numbers_in_the_product_form_are_refused(shop, admin, field, value):
+    form = {"id": "3", "name": "茶", "price": "100", "stock": "1", field: value}
+    response = admin.post("/admin/products/new", form)
+    assert response.status_code == 400
+    assert shop.sql("SELECT * FROM products") == []
+
+
+@pytest.mark.parametrize("delta", ["²", "+²", "-፩", "10000000"])
+def test_non_ascii_or_huge_stock_deltas_in_the_form_are_refused(shop, admin, delta):
+    shop.add_product(1, stock=10)
+    response = admin.post("/admin/products/1/stock", {"delta": delta, "reason": "盤點"})
+    assert response.status_code == 303
+    assert "庫存調整有誤" in admin.get("/admin/products/1").get_data(as_text=True)
+    assert shop.stock(1) == 10
