@@ -51,7 +51,8 @@ def parse_catalog(entries, base_url: str | None = None) -> list[Product]:
         for name, low, high in (("id", 1, limits.MAX_ID), ("price", 0, limits.MAX_PRICE),
                                 ("stock", 0, limits.MAX_UNITS)):
             if limits.bounded(entry.get(name), low, high) is None:
-                raise CatalogError(f"{where}: '{name}' must be a whole number from {low} to {high}")
+                kind = "a positive integer" if low else "a whole number ≥ 0"
+                raise CatalogError(f"{where}: '{name}' must be {kind} up to {high}")
         if entry["id"] in seen:
             raise CatalogError(f"{where}: id {entry['id']} appears twice")
         seen.add(entry["id"])

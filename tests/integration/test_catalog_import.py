@@ -39,3 +39,13 @@ def test_units_of_closed_orders_are_not_held(shop, tmp_path):
     shop.postback(buyer, f"action=cancel&order={order_id}")
     import_catalog(shop, tmp_path, 10)
     assert shop.stock(1) == 10
+
+
+@pytest.mark.parametrize("field", ["price", "stock", "id"])
+def test_numbers_beyond_the_bounds_are_refused_by_name(shop, tmp_path, field):
+    entry = {"id": 1, "name": "烏龍茶", "price": 100, "stock": 10, field: 2**40}
+    catalog = tmp_path / "catalog.json"
+    catalog.write_text(json.dumps([entry], ensure_ascii=False), encoding="utf-8")
+    result = shop.app.test_cli_runner().invoke(args=["import-products", str(catalog)])
+    assert result.exit_code != 0 and f"'{field}' must be" in result.output
+    assert shop.sql("SELECT 1 FROM products") == []
