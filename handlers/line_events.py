@@ -41,13 +41,10 @@ def handle(rt, raw: dict, language: str | None) -> None:
     """
     event = parse_event(raw)
     answer = _answer_for(raw, language)
-    source = _source(raw)
-    if raw.get("mode", "active") != "active":
+    if raw.get("mode", "active") != "active" or not answer.user_id:
         answers.answer_with(rt.db, answer, [])
-    elif source.get("type") in ("group", "room"):
-        shoppers.invite_group(rt.db, answer)
-    elif source.get("type") != "user" or not answer.user_id:
-        answers.answer_with(rt.db, answer, [])
+    elif _source(raw).get("type") in ("group", "room"):
+        shoppers.invite_group(rt.db, answer)  # answer.user_id is the group's (or room's) id
     else:
         _handle_shopper(rt, raw, event, answer)
     rt.delivery.send_now(answer.queued)

@@ -97,3 +97,18 @@ def test_the_database_refuses_rows_keyed_by_an_empty_user_id(shop, statement):
     shop.add_product(1, "烏龍茶", 100, 10)
     with pytest.raises(psycopg2.errors.CheckViolation):
         shop.sql(statement)
+
+
+@pytest.mark.parametrize("source", [{"type": "group"}, {"type": "room", "userId": "U" + "1" * 32},
+                                    {"type": "user"}, {"type": "bot", "userId": "U" + "2" * 32}])
+def test_an_event_from_no_chat_we_know_is_done_without_a_trace(shop, source):
+    event = {"type": "message", "mode": "active", "timestamp": 1764547200000, "source": source,
+             "webhookEventId": "01NOCHAT", "deliveryContext": {"isRedelivery": False},
+             "replyToken": "0" * 32,
+             "message": {"id": "1", "type": "text", "text": "結帳", "quoteToken": "q"}}
+    assert shop.line.webhook.post_events([event]).ok
+    shop.work()
+    assert counts(shop) == {"shoppers": 0, "cart_items": 0, "orders": 0, "outbox": 0}
+    assert shop.sql("SELECT status, last_error FROM inbox") == [{"status": "done",
+                                                                 "last_error": None}]
+    assert shop.sql("SELECT 1 FROM group_invitations") == []
