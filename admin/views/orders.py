@@ -28,8 +28,7 @@ def order_filter(args) -> OrderFilter:
     """The list's filters from query arguments; malformed ones are ignored."""
     status = args.get("status") if args.get("status") in STATUSES else None
     start, end = _day(args.get("from")), _day(args.get("to"))
-    # PostgreSQL text can't hold U+0000: a search for it is a search for nothing else.
-    search = (args.get("q") or "").replace("\x00", "").strip().lstrip("#")[:60] or None
+    search = (args.get("q") or "").strip().lstrip("#")[:60] or None
     return OrderFilter(
         status=status,
         created_from=taipei_day_start(start) if start else None,
