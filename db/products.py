@@ -37,9 +37,9 @@ def lock_products(cur, ids: list[int]) -> None:
 def upsert_product(cur, product: Product) -> None:
     """Insert or update one product; `product.stock` is what is on the shelf.
 
-    Units held by pending orders are already off the shelf's count of what is for sale, so the
-    stock becomes shelf − held (never below 0). Lock the row first (`lock_products`): this
-    statement must see every reservation committed before it.
+    Units held by pending orders are still on the shelf but already sold, so the stock for
+    sale becomes shelf − held (never below 0). Lock the row first (`lock_products`): this
+    statement's snapshot must then include every reservation of it.
     """
     cur.execute(
         """

@@ -14,6 +14,7 @@ CART_TEXT_LINES = 30
 ALT_LIMIT = 1500
 GREEN = "#06C755"
 GREY = "#8C8C8C"
+FADED = "#B5B5B5"
 RED = "#E5484D"
 
 
@@ -151,10 +152,10 @@ def _cart_line(line: CartLine, language: str | None) -> dict:
     if not line.active:
         # Taken off sale: greyed, not counted in the total, and it can only be removed.
         return {"type": "box", "layout": "vertical", "spacing": "xs", "margin": "md", "contents": [
-            _text(line.name, weight="bold", size="sm", color=GREY, decoration="line-through"),
+            _text(line.name, weight="bold", size="sm", color=FADED, decoration="line-through"),
             _row(t("unavailable_label", language),
                  t("cart_line_qty", language, price=line.price, quantity=line.quantity),
-                 color=GREY),
+                 color=FADED),
             {"type": "box", "layout": "horizontal", "contents": [remove]},
         ]}
     controls = [

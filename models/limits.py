@@ -1,7 +1,7 @@
 """Bounds on every number a person or a script sends us, and the one way to read one."""
 import re
 
-MAX_ID = 2**31 - 1  # product and order ids we hand out fit a PostgreSQL integer
+MAX_ID = 2**31 - 1  # any id a person or a button sends: a PostgreSQL integer
 MAX_UNITS = 9_999_999  # stock on hand, a stock change, a typed quantity: 7 digits
 MAX_PRICE = 10**7  # NT$ per unit
 MAX_PAGE = 10**6
