@@ -1,6 +1,8 @@
 """Re-importing the catalog counts what pending orders hold: stock never invents units."""
 import json
+import threading
 
+import psycopg2
 import pytest
 
 
@@ -49,3 +51,22 @@ def test_numbers_beyond_the_bounds_are_refused_by_name(shop, tmp_path, field):
     result = shop.app.test_cli_runner().invoke(args=["import-products", str(catalog)])
     assert result.exit_code != 0 and f"'{field}' must be" in result.output
     assert shop.sql("SELECT 1 FROM products") == []
+
+
+def test_an_import_during_a_checkout_in_flight_still_counts_its_units(shop, tmp_path):
+    import_catalog(shop, tmp_path, 10)
+    checkout = psycopg2.connect(shop.rt.db.url)  # a checkout that reserved but hasn't committed
+    with checkout.cursor() as cur:
+        cur.execute("""INSERT INTO orders (user_id, subtotal, total, expires_at)
+                       VALUES ('U1', 400, 400, now() + interval '1 hour') RETURNING id""")
+        cur.execute("""INSERT INTO order_items (order_id, product_id, name, unit_price, quantity)
+                       VALUES (%s, 1, '烏龍茶', 100, 4)""", (cur.fetchone()[0],))
+        cur.execute("UPDATE products SET stock = stock - 4 WHERE id = 1")
+    importing = threading.Thread(target=import_catalog, args=(shop, tmp_path, 10))
+    importing.start()
+    assert shop.wait_until(lambda: shop.sql(
+        "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'"))
+    checkout.commit()
+    checkout.close()
+    importing.join(timeout=10)
+    assert shop.stock(1) == 6
