@@ -22,6 +22,12 @@ CREATE TABLE IF NOT EXISTS shoppers (
     created_at        timestamptz NOT NULL DEFAULT now()
 );
 
+-- Groups and rooms the bot has invited to chat one to one: each is answered once, ever.
+CREATE TABLE IF NOT EXISTS group_invitations (
+    chat_id    text PRIMARY KEY CHECK (chat_id <> ''),
+    invited_at timestamptz NOT NULL DEFAULT now()
+);
+
 CREATE TABLE IF NOT EXISTS cart_items (
     user_id    text NOT NULL,
     product_id integer NOT NULL REFERENCES products (id),
@@ -170,6 +176,21 @@ CREATE TABLE IF NOT EXISTS outbox (
     sent_at      timestamptz
 );
 CREATE INDEX IF NOT EXISTS outbox_pending_idx ON outbox (locked_until) WHERE status = 'pending';
+
+-- Nothing a shopper owns, and no message, is ever keyed by an empty user id (a group postback
+-- without userId once landed on one shared shopper ""). NOT VALID: old rows aren't rechecked.
+DO $$
+DECLARE
+    name text;
+BEGIN
+    FOREACH name IN ARRAY ARRAY['shoppers', 'cart_items', 'coupons', 'orders', 'outbox'] LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_constraint
+                       WHERE conname = name || '_user_id_not_empty') THEN
+            EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I CHECK (user_id <> '''') NOT VALID',
+                           name, name || '_user_id_not_empty');
+        END IF;
+    END LOOP;
+END $$;
 
 CREATE TABLE IF NOT EXISTS stock_adjustments (
     id         bigserial PRIMARY KEY,

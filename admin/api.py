@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from admin.auth import shop
 from admin.views.orders import csv_download, order_filter
+from models import limits
 from models.admin_errors import AdminError, OrderMissing, ProductMissing
 from services import admin_accounts, admin_catalog, admin_orders, reports, shipping
 
@@ -56,9 +57,9 @@ def products():
 def adjust_stock(product_id: int):
     """Body {"delta": int, "reason": str}; answers the new stock."""
     body = _json()
-    delta = body.get("delta")
-    if not isinstance(delta, int) or isinstance(delta, bool):
-        abort(400, "delta must be an integer")
+    delta = limits.bounded(body.get("delta"), -limits.MAX_UNITS, limits.MAX_UNITS)
+    if delta is None:
+        abort(400, f"delta must be an integer from -{limits.MAX_UNITS} to {limits.MAX_UNITS}")
     stock = admin_catalog.adjust_stock(shop().db, product_id, delta,
                                        str(body.get("reason") or ""), g.admin["id"])
     return jsonify(id=product_id, stock=stock)

@@ -2,7 +2,7 @@
 from datetime import datetime, timezone
 
 from models import flex
-from models.order import TAIPEI
+from models.order import TAIPEI, payable_methods
 from models.records import (CartLine, Coupon, Order, PaymentAttempt, PaymentResult, Product,
                             Recipient)
 from models.texts import t
@@ -57,20 +57,39 @@ def cart_changed(product: Product, quantity: int, lines: list[CartLine],
         lines, language, coupon, now)
 
 
+def unavailable_at_checkout(lines: list[CartLine], language: str | None) -> list[dict]:
+    """Checkout stopped at lines taken off sale: name them and offer to drop them."""
+    body = t("unavailable_at_checkout", language, names="、".join(line.name for line in lines))
+    return [_buttons(body, body, [
+        flex.postback(t("button_drop_unavailable", language), "action=drop_unavailable",
+                      t("button_drop_unavailable", language)),
+        flex.postback(t("button_cart", language), "action=cart", t("say_cart", language))])]
+
+
+def unavailable_dropped(names: list[str], lines: list[CartLine], language: str | None,
+                        coupon: Coupon | None = None) -> list[dict]:
+    removed = [text("cart_removed", language, name="、".join(names))] if names else []
+    return removed + cart(lines, language, coupon)
+
+
 def order_created(order_id: int, lines: list[CartLine], subtotal: int, discount: int,
                   total: int, expires_at: datetime, language: str | None,
                   recipient: Recipient | None = None) -> list[dict]:
     """The order card with its discount, recipient and the payment buttons."""
     return [flex.order_card(order_id, lines, subtotal, discount, total, recipient, expires_at,
-                            pay_actions(order_id, language), language)]
+                            pay_actions(order_id, total, language), language)]
 
 
-def pay_actions(order_id: int, language: str | None) -> list[dict]:
-    atm, card, cancel = (t(key, language) for key in
-                         ("button_pay_atm", "button_pay_card", "button_cancel"))
-    return [flex.postback(atm, f"action=pay&order={order_id}&method=atm", atm),
-            flex.postback(card, f"action=pay&order={order_id}&method=card", card),
-            flex.postback(cancel, f"action=cancel&order={order_id}", cancel)]
+def pay_actions(order_id: int, total: int, language: str | None) -> list[dict]:
+    """A button per way of paying the bank takes for `total`, then cancel."""
+    methods = {"A": ("button_pay_atm", "atm"), "C": ("button_pay_card", "card")}
+    actions = []
+    for pay_type in payable_methods(total):
+        key, method = methods[pay_type]
+        label = t(key, language)
+        actions.append(flex.postback(label, f"action=pay&order={order_id}&method={method}", label))
+    cancel = t("button_cancel", language)
+    return actions + [flex.postback(cancel, f"action=cancel&order={order_id}", cancel)]
 
 
 def payment_instructions(order_id: int, attempt: PaymentAttempt, hold_until: datetime,
@@ -97,7 +116,7 @@ def payment_notice(kind: str, order: Order, attempt: PaymentAttempt, result: Pay
     if kind == "payment_failed":
         body = t(kind, language, order_id=order.id,
                  reason=result.description or t("status_pending", language))
-        return [_buttons(body, body, pay_actions(order.id, language))]
+        return [_buttons(body, body, pay_actions(order.id, order.total, language))]
     return [text(kind, language, order_id=order.id, amount=attempt.amount)]
 
 

@@ -3,12 +3,11 @@ from dataclasses import replace
 from typing import Mapping
 
 from db import products
+from models import limits
 from models.admin_errors import (InvalidProduct, InvalidStockChange, ProductIdTaken,
                                  ProductMissing)
 from models.records import Product
 
-MAX_ID = 2**31 - 1
-MAX_PRICE = 10**7
 MAX_NAME = 100
 MAX_DESCRIPTION = 2000
 MAX_URL = 1000  # LINE's limit for image URLs
@@ -19,11 +18,11 @@ def parse_product(form: Mapping[str, object]) -> Product:
 
     :raise InvalidProduct: naming the first field that is wrong.
     """
-    product_id = _whole(form.get("id"), "商品編號", 1, MAX_ID)
+    product_id = _whole(form.get("id"), "商品編號", 1, limits.MAX_ID)
     name = str(form.get("name") or "").strip()
     if not name or len(name) > MAX_NAME:
         raise InvalidProduct(f"商品名稱必填，最多 {MAX_NAME} 字。")
-    price = _whole(form.get("price"), "價格", 0, MAX_PRICE)
+    price = _whole(form.get("price"), "價格", 0, limits.MAX_PRICE)
     description = str(form.get("description") or "").strip()
     if len(description) > MAX_DESCRIPTION:
         raise InvalidProduct(f"商品說明最多 {MAX_DESCRIPTION} 字。")
@@ -38,9 +37,10 @@ def parse_product(form: Mapping[str, object]) -> Product:
 
 def _whole(raw, label: str, low: int, high: int) -> int:
     text = str(raw if raw is not None else "").strip()
-    if isinstance(raw, bool) or not text.lstrip("-").isdigit() or not low <= int(text) <= high:
+    value = None if isinstance(raw, bool) else limits.whole(text, low, high, signed=True)
+    if value is None:
         raise InvalidProduct(f"{label}必須是 {low} 到 {high} 的整數。")
-    return int(text)
+    return value
 
 
 def list_all(db) -> list[Product]:

@@ -2,19 +2,24 @@
 from datetime import datetime, timedelta, timezone
 
 from db import carts, orders, shoppers
+from models import cart as cart_rules
 from models import messages
 from models.errors import EmptyCart, RecipientMissing, SoldOut
+from models.order import check_order_total
 from services.answers import Answer
 from services.coupons import claim_for_checkout
 from services.orders import release_overdue
 
 
-def checkout(db, answer: Answer, *, hold_minutes: int, now: datetime | None = None) -> int:
+def checkout(db, answer: Answer, *, hold_minutes: int,
+             now: datetime | None = None) -> int | None:
     """Reserve every cart line and create the order in one transaction; returns its id.
 
-    The shopper's coupon is applied (and spent) when it covers the subtotal.
+    The shopper's coupon is applied (and spent) when it covers the subtotal. Lines the owner
+    took off sale are named, with a button to drop them; then nothing is ordered (None).
     :raise EmptyCart: nothing to order.
     :raise RecipientMissing: no delivery details yet; nothing was reserved.
+    :raise OrderTooLarge: more than the bank takes in one payment; nothing was reserved.
     :raise SoldOut: some line can't be covered; nothing was reserved, the cart is kept.
     """
     try:
@@ -26,15 +31,20 @@ def checkout(db, answer: Answer, *, hold_minutes: int, now: datetime | None = No
         return db.run(lambda cur: _place_order(cur, answer, hold_minutes, now))
 
 
-def _place_order(cur, answer: Answer, hold_minutes: int, now: datetime | None) -> int:
+def _place_order(cur, answer: Answer, hold_minutes: int, now: datetime | None) -> int | None:
     now = now or datetime.now(timezone.utc)
     lines = carts.get_cart(cur, answer.user_id)
     if not lines:
         raise EmptyCart()
+    unavailable = cart_rules.unavailable(lines)
+    if unavailable:
+        answer.send(cur, messages.unavailable_at_checkout(unavailable, answer.language))
+        return None
     recipient = shoppers.get_recipient(cur, answer.user_id)
     if recipient is None:
         raise RecipientMissing()
     subtotal = sum(line.amount for line in lines)
+    check_order_total(subtotal)  # before any row is written, so nothing overflows or moves
     coupon_id, discount = claim_for_checkout(cur, answer.user_id, subtotal, now)
     total = subtotal - discount
     expires_at = now + timedelta(minutes=hold_minutes)

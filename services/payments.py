@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from db import orders, payments, shoppers
 from models import messages
 from models.errors import BankRefused, BankUnavailable, OrderNotFound, OrderNotPayable
-from models.order import atm_deadline, card_deadline
+from models.order import atm_deadline, card_deadline, check_order_total
 from models.payment import PaymentDecision, decide
 from models.records import Order, PaymentAttempt, PaymentResult
 from services.answers import Answer, push_to
@@ -102,6 +102,7 @@ def _prepare(cur, answer: Answer, order_id: int, pay_type: str,
         status = order.status if order.status != "pending" else "expired"
         raise OrderNotPayable(order_id=order.id,
                               status=messages.status_text(status, answer.language))
+    check_order_total(order.total, pay_type)
     attempt = payments.create_attempt(
         cur, order_id=order.id, order_no=new_order_no(order.id), pay_type=pay_type,
         amount=order.total, request_key=answer.event_id)

@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 
 from admin import bp
 from admin.auth import shop
+from models import limits
 from models.admin_errors import AdminError, OrderMissing
 from models.order import TAIPEI
 from services import admin_orders, reports, shipping
@@ -47,7 +48,7 @@ def order_filter(args) -> OrderFilter:
         status=status,
         created_from=taipei_day_start(start) if start else None,
         created_to=taipei_day_start(end + timedelta(days=1)) if end else None,
-        search=search, page=max(1, args.get("page", 1, type=int)))
+        search=search, page=limits.whole(args.get("page", ""), 1, limits.MAX_PAGE) or 1)
 
 
 def _day(raw: str | None) -> date | None:

@@ -3,6 +3,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import shop
+from models import limits
 from models.admin_errors import AdminError, InvalidStockChange, ProductMissing
 from services import admin_catalog
 
@@ -99,9 +100,9 @@ def _form_fields() -> dict:
 
 
 def _whole(raw: str | None, signed: bool = False) -> int:
-    """:raise InvalidStockChange: not a whole number."""
-    text = (raw or "0").strip()
-    digits = text[1:] if signed and text[:1] in "+-" and len(text) > 1 else text
-    if not digits.isdigit() or len(digits) > 7:
+    """:raise InvalidStockChange: not a whole number of at most 7 ASCII digits."""
+    value = limits.whole((raw or "0").strip(), -limits.MAX_UNITS if signed else 0,
+                         limits.MAX_UNITS, signed=signed)
+    if value is None:
         raise InvalidStockChange()
-    return int(text)
+    return value
