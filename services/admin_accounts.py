@@ -6,8 +6,9 @@ from functools import cache
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from db import admins
+from db import admins, audit
 from models.admin_errors import InvalidAccount, LoginLocked, LoginRefused, UnknownAdmin
+from models.audit import API_TOKEN_CREATED, LOGIN, LOGIN_FAILED, Actor
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -34,6 +35,8 @@ def log_in(db, email: str, password: str, now: datetime | None = None) -> dict:
     """The account for these credentials.
 
     Failures are counted per email in PostgreSQL, so every process applies the same brake.
+    A login, and a wrong password for an existing account, go in the audit trail (unknown emails
+    don't: the trail is never pruned, and a guesser could fill it).
     :raise LoginLocked: 5 failures within 15 minutes; even the right password waits.
     :raise LoginRefused: unknown email or wrong password (the same answer for both).
     """
@@ -47,9 +50,12 @@ def log_in(db, email: str, password: str, now: datetime | None = None) -> dict:
         stored = admin["password_hash"] if admin else _decoy_hash()
         if admin is None or not check_password_hash(stored, password):
             admins.record_login_failure(cur, email, now - FAILURE_WINDOW)
+            if admin is not None:
+                audit.record(cur, Actor.owner(admin), LOGIN_FAILED, "admin", admin["id"])
             failed = True
         else:
             admins.clear_login_failures(cur, email)
+            audit.record(cur, Actor.owner(admin), LOGIN, "admin", admin["id"])
             failed = False
     if failed:
         raise LoginRefused()  # raised after commit: the failure must stay recorded
@@ -66,15 +72,17 @@ def get_admin(db, admin_id: int) -> dict | None:
         return admins.get_admin(cur, admin_id)
 
 
-def issue_api_token(db, email: str) -> str:
-    """A new API token for the account (shown once; only its hash is kept).
+def issue_api_token(db, email: str, actor: Actor) -> str:
+    """A new API token for the account (shown once; only its hash is kept, and not in the audit).
 
     :raise UnknownAdmin: no account with this email.
     """
     token = secrets.token_urlsafe(32)
     with db.transaction() as cur:
-        if admins.set_api_token_hash(cur, normalise_email(email), _token_hash(token)) is None:
+        admin_id = admins.set_api_token_hash(cur, normalise_email(email), _token_hash(token))
+        if admin_id is None:
             raise UnknownAdmin()
+        audit.record(cur, actor, API_TOKEN_CREATED, "admin", admin_id)
     return token
 
 

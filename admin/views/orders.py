@@ -5,8 +5,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import shop
+from admin.views.audit import current_actor
 from models.admin_errors import AdminError, OrderMissing
-from services import admin_orders, shipping
+from services import admin_audit, admin_orders, shipping
 from services.admin_orders import PAGE_SIZE, OrderFilter
 from services.reports import taipei_day_start
 
@@ -44,7 +45,7 @@ def _day(raw: str | None) -> date | None:
 
 @bp.get("/orders/<int:order_id>")
 def order(order_id: int):
-    """One order: snapshot lines, shopper, recipient, payment attempts, and the actions.
+    """One order: snapshot lines, shopper, recipient, payment attempts, its history, the actions.
 
     :raise 404: no such order.
     """
@@ -52,7 +53,8 @@ def order(order_id: int):
         found = admin_orders.detail(shop().db, order_id)
     except OrderMissing:
         abort(404)
-    return render_template("admin/orders/detail.html", detail=found, order=found.order)
+    return render_template("admin/orders/detail.html", detail=found, order=found.order,
+                           history=admin_audit.history(shop().db, "order", order_id))
 
 
 @bp.post("/orders/<int:order_id>/ship")
@@ -60,7 +62,8 @@ def ship_order(order_id: int):
     """Mark a paid order shipped; the shopper is pushed the news with the tracking note."""
     rt = shop()
     try:
-        notices = shipping.ship(rt.db, order_id, request.form.get("tracking_note", ""))
+        notices = shipping.ship(rt.db, order_id, request.form.get("tracking_note", ""),
+                                current_actor())
     except AdminError as error:
         flash(error.message, "error")
     else:
@@ -74,7 +77,7 @@ def cancel_order(order_id: int):
     """Cancel an unpaid order; its stock goes back on sale and the shopper is told."""
     rt = shop()
     try:
-        notices = admin_orders.cancel(rt.db, order_id)
+        notices = admin_orders.cancel(rt.db, order_id, current_actor())
     except AdminError as error:
         flash(error.message, "error")
     else:
