@@ -58,7 +58,7 @@ class AuditEntry:
     after: dict | None
 
     def changes(self) -> list[tuple[str, object, object]]:
-        """(field, before, after) for every field either side mentions, in the order recorded."""
+        """(field, before, after) for every field either side mentions (in jsonb's key order)."""
         before, after = self.before or {}, self.after or {}
         return [(key, before.get(key), after.get(key)) for key in dict.fromkeys([*before, *after])]
 
