@@ -101,6 +101,23 @@ CREATE INDEX IF NOT EXISTS payment_attempts_order_idx ON payment_attempts (order
 -- The bank's web ATM page for a virtual account (OrderCreate ATMParam.WebAtmURL).
 ALTER TABLE payment_attempts ADD COLUMN IF NOT EXISTS atm_web_url text;
 
+-- Money given back on a paid order: by card through the bank (OrderMaintain R; the row is
+-- committed 'pending' before the bank call, 'done' once the bank took it, 'failed' if it
+-- refused), or by a bank transfer the owner made for an ATM payment ('atm_transfer').
+CREATE TABLE IF NOT EXISTS refunds (
+    id         bigserial PRIMARY KEY,
+    order_id   bigint NOT NULL REFERENCES orders (id),
+    attempt_id bigint REFERENCES payment_attempts (id),
+    amount     integer NOT NULL CHECK (amount > 0),
+    method     text NOT NULL CHECK (method IN ('card', 'atm_transfer')),
+    status     text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'failed')),
+    reason     text NOT NULL DEFAULT '',
+    note       text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    created_by bigint                            -- admins.id, like stock_adjustments.admin_id
+);
+CREATE INDEX IF NOT EXISTS refunds_order_idx ON refunds (order_id);
+
 -- Every LINE event, stored before LINE gets its 200; a redelivery is a no-op.
 CREATE TABLE IF NOT EXISTS inbox (
     webhook_event_id text PRIMARY KEY,

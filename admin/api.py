@@ -8,9 +8,10 @@ from werkzeug.exceptions import HTTPException
 
 from admin.auth import shop
 from admin.views.audit import audit_filter, current_actor
-from admin.views.orders import order_filter
+from admin.views.orders import csv_download, order_filter
 from models.admin_errors import AdminError, OrderMissing, ProductMissing
-from services import admin_accounts, admin_audit, admin_catalog, admin_orders, shipping
+from services import (admin_accounts, admin_audit, admin_catalog, admin_orders, reports,
+                      shipping)
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,12 @@ def orders():
     rows, total = admin_orders.find(shop().db, order_filter(request.args))
     return jsonify(total=total, orders=[_plain({k: v for k, v in row.items()
                                                 if k != "total_count"}) for row in rows])
+
+
+@bp.get("/orders.csv")
+def orders_csv():
+    """The shipping list as CSV; the same query as /orders (status, from, to, q)."""
+    return csv_download(reports.shipping_list(shop().db, order_filter(request.args)))
 
 
 @bp.get("/orders/<int:order_id>")
