@@ -77,10 +77,11 @@ def product_edit_action(was_active: bool, is_active: bool) -> str:
 
 
 def bounded_page(raw: str | None, pages: int) -> int:
-    """A page number from a query argument: anything not a plain number is page 1, past the end the last."""
+    """A page number from a query argument: not a plain number → page 1, past the end → the last."""
     text = (raw or "").strip()
     if not (text.isascii() and text.isdigit()):
         return 1
+    text = text.lstrip("0") or "0"
     # Compare by length first: a thousand-digit number must not reach int().
     if len(text) > len(str(pages)):
         return pages

@@ -69,7 +69,7 @@ def get(db, product_id: int) -> tuple[Product, list[dict]]:
 
 
 def create(db, product: Product, initial_stock: int, actor: Actor) -> int:
-    """Add a product; its opening stock is logged as a stock adjustment, the whole in the audit trail.
+    """Add a product (in the audit trail); its opening stock is logged as a stock adjustment.
 
     :raise ProductIdTaken: another product has this id.
     :raise InvalidStockChange: negative opening stock.
@@ -109,7 +109,7 @@ def _details(product: Product) -> dict:
 
 
 def adjust_stock(db, product_id: int, delta: int, reason: str, actor: Actor) -> int:
-    """Add `delta` units (negative removes) and log why, in the audit trail too; returns the new stock.
+    """Add `delta` units (negative removes), log why (audit trail too); returns the new stock.
 
     :raise InvalidStockChange: zero delta, no reason, or stock would drop below zero.
     :raise ProductMissing: no such product.

@@ -1,4 +1,4 @@
-"""The audit trail page: every owner action, newest first, filtered. Read-only: no route changes it."""
+"""The audit trail page: every owner action, newest first, filtered. No route changes it."""
 import json
 from datetime import date, timedelta
 
