@@ -14,8 +14,8 @@ def add_entry(shop, action="stock_adjusted", entity_type="product", entity_id=1,
              (at, actor, via, action, entity_type, entity_id, count))
 
 
-def entries(shop, admin, query: str) -> list[dict]:
-    """The entries the JSON mirror lists for this query (the page uses the same filter)."""
+def entries(shop, admin, query: str) -> dict:
+    """What the JSON mirror answers for this query (the page uses the same filter)."""
     response = shop.app.test_client().get(f"/admin/api/audit?{query}", headers=admin.api_headers)
     assert response.status_code == 200
     return response.json
