@@ -224,3 +224,31 @@ CREATE TABLE IF NOT EXISTS login_throttle (
     PRIMARY KEY (email, address)
 );
 CREATE INDEX IF NOT EXISTS login_throttle_last_attempt_idx ON login_throttle (last_attempt_at);
+
+-- Every owner action, written in the action's own transaction (it commits or rolls back with it).
+-- No foreign keys: a row outlives whatever it names. Append-only: the trigger below refuses
+-- UPDATE and DELETE, so no pruning or cleanup job may touch this table.
+CREATE TABLE IF NOT EXISTS audit_log (
+    id          bigserial PRIMARY KEY,
+    at          timestamptz NOT NULL DEFAULT now(),
+    admin_id    bigint,
+    actor       text NOT NULL,                  -- the owner's email, or 'cli'
+    via         text NOT NULL CHECK (via IN ('web', 'api', 'cli')),
+    action      text NOT NULL,
+    entity_type text NOT NULL,
+    entity_id   bigint,
+    before      jsonb,
+    after       jsonb
+);
+CREATE INDEX IF NOT EXISTS audit_log_entity_idx ON audit_log (entity_type, entity_id, id DESC);
+
+CREATE OR REPLACE FUNCTION audit_log_refuse_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+CREATE OR REPLACE TRIGGER audit_log_append_only
+    BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change();

@@ -7,10 +7,12 @@ from flask import Blueprint, abort, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from admin.auth import shop
+from admin.views.audit import audit_filter, current_actor
 from admin.views.orders import csv_download, order_filter
 from models import limits
 from models.admin_errors import AdminError, OrderMissing, ProductMissing
-from services import admin_accounts, admin_catalog, admin_orders, reports, shipping
+from services import (admin_accounts, admin_audit, admin_catalog, admin_orders, reports,
+                      shipping)
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,7 @@ def adjust_stock(product_id: int):
     if delta is None:
         abort(400, f"delta must be an integer from -{limits.MAX_UNITS} to {limits.MAX_UNITS}")
     stock = admin_catalog.adjust_stock(shop().db, product_id, delta,
-                                       str(body.get("reason") or ""), g.admin["id"])
+                                       str(body.get("reason") or ""), current_actor())
     return jsonify(id=product_id, stock=stock)
 
 
@@ -91,7 +93,8 @@ def order(order_id: int):
 def ship(order_id: int):
     """Body {"tracking_note": str}; a paid order becomes shipped and the shopper is told."""
     rt = shop()
-    notices = shipping.ship(rt.db, order_id, str(_json().get("tracking_note") or ""))
+    notices = shipping.ship(rt.db, order_id, str(_json().get("tracking_note") or ""),
+                            current_actor())
     rt.delivery.send_now(notices)
     return jsonify(id=order_id, status="shipped")
 
@@ -100,8 +103,17 @@ def ship(order_id: int):
 def cancel(order_id: int):
     """An unpaid order is cancelled and its stock returned."""
     rt = shop()
-    rt.delivery.send_now(admin_orders.cancel(rt.db, order_id))
+    rt.delivery.send_now(admin_orders.cancel(rt.db, order_id, current_actor()))
     return jsonify(id=order_id, status="cancelled")
+
+
+@bp.get("/audit")
+def audit():
+    """The audit trail, newest first, with the page's filters (action, entity, entity_id, who,
+    from, to, page)."""
+    found = admin_audit.find(shop().db, audit_filter(request.args), request.args.get("page"))
+    return jsonify(total=found.total, page=found.page, pages=found.pages,
+                   entries=[_plain(asdict(entry)) for entry in found.entries])
 
 
 @bp.route("/<path:unknown>", methods=("GET", "POST", "PUT", "PATCH", "DELETE"))

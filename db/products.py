@@ -150,3 +150,10 @@ def list_stock_adjustments(cur, product_id: int, limit: int = 20) -> list[dict]:
         {"id": product_id, "limit": limit},
     )
     return cur.fetchall()
+
+
+def lock_product(cur, product_id: int) -> Product | None:
+    """The product, row-locked until commit (so an edit records what it really replaced)."""
+    cur.execute(f"SELECT {COLUMNS} FROM products WHERE id = %(id)s FOR UPDATE", {"id": product_id})
+    row = cur.fetchone()
+    return _product(row) if row else None

@@ -1,9 +1,10 @@
 """The shop owner's view of orders: finding them, reading one, cancelling an unpaid one."""
 from dataclasses import dataclass
 
-from db import orders, payments, shoppers
+from db import audit, orders, payments, shoppers
 from models import messages
 from models.admin_errors import NotCancellable, OrderMissing
+from models.audit import ORDER_CANCELLED, Actor
 from models.records import Order, PaymentAttempt
 from services.answers import push_to
 
@@ -49,9 +50,10 @@ def detail(db, order_id: int) -> OrderDetail:
                            payments.list_attempts_for_order(cur, order_id))
 
 
-def cancel(db, order_id: int) -> list[dict]:
+def cancel(db, order_id: int, actor: Actor) -> list[dict]:
     """The shop cancels an unpaid order: stock goes back, open payments are voided, the shopper is told.
 
+    The audit row names the units returned to stock.
     Returns the queued outbox rows to send after commit.
     :raise OrderMissing: no such order.
     :raise NotCancellable: it is not pending any more.
@@ -62,6 +64,10 @@ def cancel(db, order_id: int) -> list[dict]:
             raise OrderMissing()
         if not orders.release_orders(cur, "cancelled", order_id=order_id):
             raise NotCancellable()
+        audit.record(cur, actor, ORDER_CANCELLED, "order", order_id,
+                     before={"status": order.status},
+                     after={"status": "cancelled", "restocked": {
+                         str(line.product_id): line.quantity for line in order.lines}})
         language = shoppers.get_language(cur, order.user_id)
         return [push_to(cur, order.user_id, [messages.text(
             "order_cancelled", language, order_id=order_id)])]

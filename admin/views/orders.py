@@ -6,10 +6,11 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 
 from admin import bp
 from admin.auth import shop
+from admin.views.audit import current_actor
 from models import limits
 from models.admin_errors import AdminError, OrderMissing
 from models.order import TAIPEI
-from services import admin_orders, reports, shipping
+from services import admin_audit, admin_orders, reports, shipping
 from services.admin_orders import PAGE_SIZE, OrderFilter
 from services.reports import taipei_day_start
 
@@ -60,7 +61,7 @@ def _day(raw: str | None) -> date | None:
 
 @bp.get("/orders/<int:order_id>")
 def order(order_id: int):
-    """One order: snapshot lines, shopper, recipient, payment attempts, and the actions.
+    """One order: snapshot lines, shopper, recipient, payment attempts, its history, the actions.
 
     :raise 404: no such order.
     """
@@ -68,7 +69,8 @@ def order(order_id: int):
         found = admin_orders.detail(shop().db, order_id)
     except OrderMissing:
         abort(404)
-    return render_template("admin/orders/detail.html", detail=found, order=found.order)
+    return render_template("admin/orders/detail.html", detail=found, order=found.order,
+                           history=admin_audit.history(shop().db, "order", order_id))
 
 
 @bp.post("/orders/<int:order_id>/ship")
@@ -76,7 +78,8 @@ def ship_order(order_id: int):
     """Mark a paid order shipped; the shopper is pushed the news with the tracking note."""
     rt = shop()
     try:
-        notices = shipping.ship(rt.db, order_id, request.form.get("tracking_note", ""))
+        notices = shipping.ship(rt.db, order_id, request.form.get("tracking_note", ""),
+                                current_actor())
     except AdminError as error:
         flash(error.message, "error")
     else:
@@ -90,7 +93,7 @@ def cancel_order(order_id: int):
     """Cancel an unpaid order; its stock goes back on sale and the shopper is told."""
     rt = shop()
     try:
-        notices = admin_orders.cancel(rt.db, order_id)
+        notices = admin_orders.cancel(rt.db, order_id, current_actor())
     except AdminError as error:
         flash(error.message, "error")
     else:
