@@ -148,7 +148,7 @@ def _settle_from_bank(db, bank, started: _Started) -> RefundOutcome:
         return "unclear"
     settled = db.run(work)
     log.info("event=refund_settled_from_query order_no=%s result=%s", order_no,
-             getattr(settled, "refund", settled))
+             settled.refund.status if isinstance(settled, RefundOutcome) else settled)
     if settled == "failed":
         raise RefundRefused("銀行沒有收到這筆退款，已標記失敗，沒有退任何款項；可以重新送出。")
     if settled == "unclear":
