@@ -181,10 +181,17 @@ CREATE TABLE IF NOT EXISTS admins (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS admins_api_token_idx ON admins (api_token_hash);
 
--- Failed admin logins, per email: the login refuses after a burst, whichever process serves it.
-CREATE TABLE IF NOT EXISTS login_failures (
-    id        bigserial PRIMARY KEY,
-    email     text NOT NULL,
-    failed_at timestamptz NOT NULL DEFAULT now()
+-- Bumped by logout, a password change and `revoke-sessions`: every older session cookie is refused.
+ALTER TABLE admins ADD COLUMN IF NOT EXISTS session_version integer NOT NULL DEFAULT 0;
+
+-- Login attempts per (email, client address), and per email alone (address '*'): the brake on
+-- guessing. A row is locked while an attempt is counted, before any password is checked.
+CREATE TABLE IF NOT EXISTS login_throttle (
+    email           text NOT NULL,
+    address         text NOT NULL,
+    attempts        integer NOT NULL DEFAULT 0,
+    last_attempt_at timestamptz,
+    blocked_until   timestamptz,
+    PRIMARY KEY (email, address)
 );
-CREATE INDEX IF NOT EXISTS login_failures_email_idx ON login_failures (email, failed_at);
+CREATE INDEX IF NOT EXISTS login_throttle_last_attempt_idx ON login_throttle (last_attempt_at);

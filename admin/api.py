@@ -135,6 +135,12 @@ def cancel(order_id: int):
     return jsonify(id=order_id, status="cancelled")
 
 
+@bp.route("/<path:unknown>", methods=("GET", "POST", "PUT", "PATCH", "DELETE"))
+def not_found(unknown: str):
+    """Any other path: 404 JSON, once the token is checked (so strangers learn nothing)."""
+    abort(404, "no such API endpoint")
+
+
 def _json() -> dict:
     """:raise 400: the body is not a JSON object."""
     body = request.get_json(silent=True)
