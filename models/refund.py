@@ -1,4 +1,4 @@
-"""Refund rules: what is left to give back, which requests to refuse, what the bank's count means."""
+"""Refund rules: what is left to give back, which requests to refuse, what the bank says."""
 from dataclasses import dataclass
 from datetime import datetime
 

@@ -132,14 +132,16 @@ def _settle_from_bank(db, bank, started: _Started) -> RefundOutcome:
 
     def work(cur):
         orders.get_order(cur, started.order.id, for_update=True)
-        current = refund_rows.find_open(cur, started.order.id, started.refund.request_key)
-        if current is None or current.id != started.refund.id or current.status != "pending":
-            return None   # settled by someone else meanwhile
-        done_before = sum(r.amount for r in refund_rows.list_refunds(cur, started.order.id)
+        given_back = refund_rows.list_refunds(cur, started.order.id)
+        current = next(r for r in given_back if r.id == started.refund.id)
+        if current.status == "done":
+            return RefundOutcome(current, 0, [])   # a retry settled it meanwhile
+        done_before = sum(r.amount for r in given_back
                           if r.status == "done" and r.attempt_id == started.attempt.id)
-        verdict = settle(done_before, current, bank_refunded)
+        verdict = "failed" if current.status == "failed" else \
+            settle(done_before, current, bank_refunded)
         if verdict == "done":
-            return _finish(cur, started.order.id, current.id, "OrderQuery")
+            return _finish(cur, started.order.id, current.id, "銀行已退款（OrderQuery 確認）")
         if verdict == "failed":
             refund_rows.finish_refund(cur, current.id, "failed", "銀行查無此筆退款（OrderQuery）")
             return "failed"
@@ -153,8 +155,6 @@ def _settle_from_bank(db, bank, started: _Started) -> RefundOutcome:
         raise RefundRefused("銀行沒有收到這筆退款，已標記失敗，沒有退任何款項；可以重新送出。")
     if settled == "unclear":
         raise RefundUnconfirmed("銀行的退款金額與本店紀錄不符，訂單已標記，請向銀行確認。")
-    if settled is None:
-        return RefundOutcome(started.refund, 0, [])
     return settled
 
 

@@ -24,7 +24,7 @@ def refund(shop, token, order_id, body=None, key=None):
 
 
 def card_order(shop, price=500, quantity=2, stock=10):
-    """A shopper orders `quantity` × product 1 and pays by card; returns (shopper, order, OrderNo)."""
+    """A shopper orders `quantity` × product 1 and pays by card: (shopper, order id, OrderNo)."""
     shop.add_product(1, name="烏龍茶", price=price, stock=stock)
     shopper = shop.buyer()
     order_id = shop.checkout(shopper, p1=quantity)
@@ -186,6 +186,20 @@ def test_a_pending_refund_the_bank_never_got_is_marked_failed_on_retry(shop, tok
     assert [r["status"] for r in refund_rows(shop, order_id)] == ["failed"]
     assert bank_refunds(shop, order_no) == []
     assert refund(shop, token, order_id, {"amount": 300}).json()["refunded"] == 300
+
+
+def test_a_bank_count_that_does_not_add_up_leaves_the_refund_pending_and_flags_the_order(
+        shop, token):
+    _, order_id, order_no = card_order(shop)
+    shop.sql("""INSERT INTO refunds (order_id, attempt_id, amount, method, reason, bank_call_until)
+                SELECT order_id, id, 300, 'card', '', now() - interval '1 minute'
+                FROM payment_attempts WHERE order_id = %s RETURNING id""", (order_id,))
+    shop.rt.bank.order_maintain(order_no, amount=100)   # someone refunded 100 in the bank portal
+    retry = refund(shop, token, order_id, {"amount": 300})
+    assert retry.status_code == 504 and "與本店紀錄不符" in retry.json()["message"]
+    assert [r["status"] for r in refund_rows(shop, order_id)] == ["pending"]
+    assert shop.order(order_id)["flag_note"] == "退款待確認：銀行已退 NT$100，本店紀錄 NT$300"
+    assert bank_refunds(shop, order_no) == [100]
 
 
 def test_restock_returns_the_unshipped_units_once_and_the_order_no_longer_ships(shop, token):
