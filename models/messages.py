@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from models import flex
 from models.order import TAIPEI, payable_methods
 from models.records import (CartLine, Coupon, Order, PaymentAttempt, PaymentResult, Product,
-                            Recipient)
+                            Recipient, Refund)
 from models.texts import t
 
 TEXT_LIMIT = 5000
@@ -118,6 +118,15 @@ def payment_notice(kind: str, order: Order, attempt: PaymentAttempt, result: Pay
                  reason=result.description or t("status_pending", language))
         return [_buttons(body, body, pay_actions(order.id, order.total, language))]
     return [text(kind, language, order_id=order.id, amount=attempt.amount)]
+
+
+def refund_notice(order_id: int, refund: Refund, language: str | None) -> dict:
+    """The shopper's news of a refund: how much, how it comes back, and why."""
+    key = "refund_card" if refund.method == "card" else "refund_transfer"
+    body = t(key, language, order_id=order_id, amount=refund.amount)
+    if refund.reason:
+        body += "\n" + t("refund_reason", language, reason=refund.reason)
+    return {"type": "text", "text": body[:TEXT_LIMIT]}
 
 
 def order_list(orders: list[Order], language: str | None) -> list[dict]:
