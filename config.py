@@ -6,6 +6,8 @@ from dataclasses import dataclass, fields
 from typing import Mapping
 
 SINOPAC_SANDBOX_URL = "https://apisbx.sinopac.com/funBIZ-Sbx/QPay.WebAPI/api"
+# LINE's CDN "edge" path: the latest LIFF SDK 2.x (line-platform.md §8.3).
+LIFF_SDK_EDGE_URL = "https://static.line-scdn.net/liff/edge/2/sdk.js"
 
 REQUIRED = (
     "LINE_CHANNEL_SECRET",
@@ -58,6 +60,13 @@ class Settings:
     # Signs the admin session cookie; unset, it is derived from the channel secret (see flask_secret_key).
     secret_key: str | None = None
     low_stock_threshold: int = 5
+    # The shop page inside LINE (LIFF): off unless LIFF_ID is set. ID tokens are verified
+    # against the LINE Login channel the LIFF app belongs to (line-platform.md §8.1, §9).
+    line_login_channel_id: str | None = None
+    liff_id: str | None = None
+    liff_sdk_url: str = LIFF_SDK_EDGE_URL
+    # Sandbox only: keep http:// product pictures in Flex cards (LINE itself requires https).
+    allow_http_images: bool = False
 
     @property
     def hash_keys(self) -> tuple[str, str, str, str]:
@@ -101,12 +110,18 @@ def load_settings(overrides: Mapping[str, object] | None = None,
     if values.get("coupon_value", 50) <= 0 or (
             values.get("coupon_kind") == "percent" and values["coupon_value"] > 100):
         raise ConfigError("COUPON_VALUE must be > 0 (and ≤ 100 for percent)")
+    if values.get("liff_id") and not values.get("line_login_channel_id"):
+        raise ConfigError("LIFF_ID needs LINE_LOGIN_CHANNEL_ID (the LIFF app's LINE Login channel)")
     values["public_base_url"] = values["public_base_url"].rstrip("/")
     values["sinopac_api_url"] = values.get("sinopac_api_url", SINOPAC_SANDBOX_URL).rstrip("/")
     return Settings(**values)
 
 
 def _coerce(kind, raw):
+    if kind in (bool, "bool"):
+        if str(raw).strip().lower() not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            raise ValueError(raw)
+        return str(raw).strip().lower() in ("1", "true", "yes", "on")
     if kind in (int, "int"):
         return int(raw)
     if kind in (float, "float"):

@@ -159,6 +159,15 @@ TEXTS: dict[str, dict[str, str]] = {
     "order_alt": {"zh-TW": "訂單 #{order_id} 已成立，應付 NT${total}，請選擇付款方式。",
                   "en": "Order #{order_id} placed, NT${total} to pay. Choose how to pay."},
     "order_hold": {"zh-TW": "商品保留至 {deadline}，請選擇付款方式：", "en": "Items held until {deadline}. Choose how to pay:"},
+    "api_invalid_request": {"zh-TW": "訂單資料有誤，請檢查標示的欄位。", "en": "Please check the marked fields."},
+    "api_required": {"zh-TW": "必填", "en": "Required"},
+    "api_object": {"zh-TW": "格式不對（須為物件）", "en": "Must be an object"},
+    "api_products_list": {"zh-TW": "請選 1 到 {limit} 項商品", "en": "Must be a list of 1 to {limit} items"},
+    "api_positive_integer": {"zh-TW": "須為正整數", "en": "Must be a positive whole number"},
+    "api_count": {"zh-TW": "數量須為 1 到 {limit} 的整數", "en": "Must be a whole number from 1 to {limit}"},
+    "api_repeated_product": {"zh-TW": "同一商品只能出現一次", "en": "This product appears more than once"},
+    "api_length": {"zh-TW": "須為 {low} 到 {high} 個字", "en": "Must be {low} to {high} characters"},
+    "api_phone": {"zh-TW": "請填 09 開頭的 10 位數手機號碼，例如 0912345678", "en": "A Taiwan mobile number: 09 and 8 digits, e.g. 0912345678"},
     "order_ship_to": {"zh-TW": "寄送：{name}　{phone}\n{address}", "en": "Ship to: {name}  {phone}\n{address}"},
 }
 
