@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from models.cart import MAX_LINE_QUANTITY
 from models.errors import InvalidOrderRequest
-from models.records import Recipient
+from models.records import Product, Recipient
 from models.texts import t
 
 MAX_ITEMS = 100
@@ -110,3 +110,32 @@ def parse_order_request(body, language: str | None = None, *,
     if problems:
         raise InvalidOrderRequest(problems)
     return OrderRequest(tuple(lines), recipient)
+
+
+@dataclass(frozen=True)
+class LineStatus:
+    """One requested line against the shop's stock (the API's 409 answer)."""
+    product_id: int
+    name: str | None  # None: no such product for sale
+    count: int
+    have_stock: bool
+    total_price: int
+
+
+def line_statuses(lines: tuple[RequestedLine, ...], products: list[Product],
+                  not_reserved: frozenset[int] = frozenset()) -> list[LineStatus]:
+    """Each line's status; a line has stock when its product is for sale with `count` units left.
+
+    `not_reserved` marks lines whose stock a concurrent order took first.
+    """
+    by_id = {product.id: product for product in products if product.active}
+    statuses = []
+    for line in lines:
+        product = by_id.get(line.product_id)
+        if product is None:
+            statuses.append(LineStatus(line.product_id, None, line.count, False, 0))
+            continue
+        enough = product.stock >= line.count and product.id not in not_reserved
+        statuses.append(LineStatus(product.id, product.name, line.count, enough,
+                                   product.price * line.count))
+    return statuses
