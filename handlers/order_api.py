@@ -160,7 +160,7 @@ def create_order():
     rt, language = _rt(), _language()
     body = _body()
     saved = shoppers.saved_recipient(rt.db, user_id)
-    answer = Answer(user_id=user_id)
+    answer = Answer(user_id=user_id, language=language)
     try:
         wanted = parse_order_request(body, language, recipient_saved=saved is not None)
         order = checkout.checkout_lines(rt.db, answer, wanted,
@@ -207,7 +207,7 @@ def create_payment(order_id: int):
     if method not in METHODS:
         return _error(400, "invalid_request",
                       fields={"method": t("api_method", language)})
-    answer = Answer(user_id=user_id)
+    answer = Answer(user_id=user_id, language=language)
     try:
         attempt = payments.start_payment(rt.db, rt.bank, rt.payment_settings, answer,
                                          _order_id(order_id), METHODS[method])

@@ -217,7 +217,7 @@ PAGE_TEXTS: dict[str, dict[str, str]] = {
     "pay_again": {"zh-TW": "選擇付款方式", "en": "Choose how to pay"},
     "hold_until": {"zh-TW": "商品保留至 {when}", "en": "Items held until {when}"},
     "paid": {"zh-TW": "✅ 已付款，謝謝您！我們會盡快出貨。", "en": "✅ Paid. Thank you! We'll ship soon."},
-    "ship_to": {"zh-TW": "寄送", "en": "Ship to"},
+    "ship_to": {"zh-TW": "寄送：", "en": "Ship to:"},
     "back": {"zh-TW": "‹ 返回", "en": "‹ Back"},
     "close": {"zh-TW": "關閉", "en": "Close"},
     "signed_out": {"zh-TW": "登入已過期，請重新開啟頁面。", "en": "Your sign-in expired. Please reopen the page."},

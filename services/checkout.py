@@ -103,7 +103,8 @@ def _place_posted_order(cur, answer: Answer, request: OrderRequest, hold_minutes
                                  frozenset(wanted) - reserved)
         raise SoldOut(names="、".join(s.name or "" for s in statuses if not s.have_stock),
                       lines=statuses)
-    answer.language = answer.language or shoppers.get_language(cur, answer.user_id)
+    # The chat's language when the shopper set one there, else the page's.
+    answer.language = shoppers.get_language(cur, answer.user_id) or answer.language
     answer.send(cur, messages.order_created(order_id, lines, subtotal, discount, total,
                                             expires_at, answer.language, recipient))
     return orders.get_order(cur, order_id)
