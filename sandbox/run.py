@@ -10,12 +10,13 @@ import logging
 import os
 import secrets
 import time
+import warnings
 from pathlib import Path
 
 from app import create_app
 from db import products
 from db.migrate import init_db
-from db.pool import start_embedded_postgres
+from db.pool import EMBEDDED_DATA_DIR, start_embedded_postgres
 from handlers.rich_menu import setup_rich_menu
 from sandbox.line_emulator import LineState, create_line_emulator, serve_in_thread
 from services import admin_accounts, catalog
@@ -92,35 +93,45 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bank-port", type=int, default=8001)
     parser.add_argument("--shop-name", default="LINE 小舖")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
-                        help="default: the embedded PostgreSQL in ./pgdata")
+                        help="default: the embedded PostgreSQL in --data-dir")
+    parser.add_argument("--data-dir", type=Path, default=EMBEDDED_DATA_DIR,
+                        help="the embedded PostgreSQL's folder (default ./pgdata)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # pgserver narrates every start-up step at INFO; its failures still show.
+    # pgserver narrates every start-up step at INFO, and platformdirs warns about a missing
+    # XDG_RUNTIME_DIR: noise that would bury the banner. Failures still show.
     logging.getLogger("pgserver").setLevel(logging.WARNING)
-    embedded = None if args.database_url else start_embedded_postgres()
+    warnings.filterwarnings("ignore", module="platformdirs")
+    embedded = None if args.database_url else start_embedded_postgres(args.data_dir)
+    running = None
     try:
         running = start(args.host, args.port, args.line_port, args.bank_port, args.shop_name,
                         database_url=args.database_url or embedded.get_uri())
-        email, password = running["owner"]
-        print(f"""
+        print(banner(running), flush=True)
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C: stop everything below, the embedded PostgreSQL included
+    finally:
+        if running is not None:
+            stop(running)
+        if embedded is not None:
+            embedded.cleanup()
+        print("  Sandbox stopped.", flush=True)
+
+
+def banner(running: dict) -> str:
+    email, password = running["owner"]
+    return f"""
   LINE shop sandbox is running.
     Chat with the shop:   {running['chat_url']}
     Shop page (LIFF):     https://liff.line.me/{running['liff_id']}  →  {running['bot_url']}/liff/
-                          (tap 商品 in the chat's rich menu, or a product's 詳細 button)
+                          (tap 商品 in the chat's rich menu, or a product's 看詳情 button)
     Back office:          {running['bot_url']}/admin   login {email} / {password}
     Bot (webhook):        {running['bot_url']}/callback
     Bank emulator (ATM):  {running['bank_url']}/atm/transfer
   Ctrl-C to stop.
-""", flush=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            stop(running)
-    finally:
-        if embedded is not None:
-            embedded.cleanup()
-        print("  Sandbox stopped.", flush=True)
+"""
 
 
 if __name__ == "__main__":
