@@ -4,7 +4,7 @@ LINE opens `https://liff.line.me/{LIFF_ID}/<path>` at the registered endpoint `/
 then at `/liff/<path>` (line-platform.md §8.2), so every sub-path serves the same page.
 Off (404) unless LIFF_ID is set.
 """
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, make_response, render_template
 
 from models.texts import PAGE_TEXTS
 
@@ -19,7 +19,11 @@ def page(path: str = ""):
     settings = current_app.extensions["shop"].settings
     if not settings.liff_id:
         abort(404)
-    return render_template("liff/index.html", liff_id=settings.liff_id,
-                           sdk_url=settings.liff_sdk_url, shop_name=settings.shop_name,
-                           texts=PAGE_TEXTS)
+    response = make_response(render_template(
+        "liff/index.html", liff_id=settings.liff_id, sdk_url=settings.liff_sdk_url,
+        shop_name=settings.shop_name, texts=PAGE_TEXTS))
+    # LINE's first redirect carries credentials in the URL: never pass it on as a Referer.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 

@@ -13,6 +13,7 @@ from typing import Callable
 
 from sandbox import line_limits as L
 from sandbox.line_login import LineLogin
+from sandbox.line_quota import MessageQuota
 from sandbox.line_webhook_sender import WebhookSender
 
 DEFAULT_SHOPPERS = (("小明", "zh-TW"), ("小華", "zh-TW"), ("Alice", "en"))
@@ -95,6 +96,7 @@ class LineState:
         self._rich_menus: dict[str, RichMenu] = {}
         self._default_rich_menu_id: str | None = None
         self._counters = _Counters()
+        self.quota = MessageQuota()
         # Fault knobs for tests: the next `fail_next` reply/push calls answer 500, either
         # before delivering ("before") or after delivering, as if the answer were lost ("after").
         self.fail_next = 0
@@ -295,7 +297,7 @@ class LineState:
             return {**asdict(self._counters), "last_errors": list(self._errors)}
 
     def reset(self) -> None:
-        """Forget conversations, tokens, retry keys, events and counters; keep users and rich menus."""
+        """Forget conversations, tokens, retry keys, events, counters, quota use; keep users, menus."""
         with self._changed:
             for conversation in self._conversations.values():
                 conversation.clear()
@@ -303,5 +305,6 @@ class LineState:
             self._retry_keys.clear()
             self._events.clear()
             self._counters = _Counters()
+            self.quota = MessageQuota(self.quota.limit)
             self._errors.clear()
             self._changed.notify_all()
