@@ -159,9 +159,19 @@ window.Shop = (() => {
       document.getElementById("view").replaceChildren(el("p", { class: "error" }, error.message));
       return;
     }
-    shop.language = pickLanguage((liff.getAppLanguage || liff.getLanguage)() || navigator.language);
+    // Outside LINE's own browser the shopper signs in first (LINE comes back to this page).
+    if (!liff.isLoggedIn()) {
+      liff.login({ redirectUri: window.location.href });
+      return;
+    }
+    const lineLanguage = liff.getAppLanguage ? liff.getAppLanguage() : liff.getLanguage();
+    shop.language = pickLanguage(lineLanguage || navigator.language);
     document.documentElement.lang = shop.language === "en" ? "en" : "zh-Hant";
-    idToken = liff.getIDToken();
+    idToken = liff.getIDToken();  // null when the LIFF app lacks the openid scope
+    if (!idToken) {
+      document.getElementById("view").replaceChildren(el("p", { class: "error" }, t("signed_out")));
+      return;
+    }
     const claims = liff.getDecodedIDToken();  // only to keep one cart per shopper on a device
     cartKey = `shop-cart:${config.liffId}:${claims ? claims.sub : ""}`;
     wire();

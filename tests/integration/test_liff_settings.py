@@ -48,3 +48,10 @@ def test_the_page_is_served_for_the_endpoint_and_every_path_below_it(make_shop):
         assert b'"liffId": "2000000000-AbcdEfgh"' in page.data
     with client.get("/liff/assets/shop.js") as script:
         assert script.mimetype == "text/javascript"
+
+
+def test_http_pictures_are_refused_in_production():
+    with pytest.raises(ConfigError, match="ALLOW_HTTP_IMAGES"):
+        load_settings(settings_for("postgresql:///x", "http://l", "http://b", "https://p",
+                                   ALLOW_HTTP_IMAGES="1", APP_ENV="production",
+                                   SECRET_KEY="k" * 64), environ={})

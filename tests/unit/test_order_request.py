@@ -2,8 +2,9 @@
 import pytest
 
 from models.errors import InvalidOrderRequest
-from models.order_request import OrderRequest, RequestedLine, parse_order_request
-from models.records import Recipient
+from models.order_request import (LineStatus, OrderRequest, RequestedLine, line_statuses,
+                                  parse_order_request)
+from models.records import Product, Recipient
 
 RECIPIENT = {"name": "王小明", "phone": "0912-345-678", "address": "台北市信義區市府路1號"}
 
@@ -94,3 +95,14 @@ def test_a_body_that_is_not_an_object_is_named(body):
 
 def test_a_recipient_that_is_not_an_object_is_named():
     assert list(problems({"products": [{"product_id": 1, "count": 1}], "recipient": "me"})) == ["recipient"]
+
+
+def test_each_line_says_whether_the_shop_can_cover_it():
+    tea = Product(1, "烏龍茶", 450, 2)
+    hidden = Product(3, "停售品", 100, 9, active=False)
+    lines = (RequestedLine(1, 2), RequestedLine(3, 1), RequestedLine(9, 1))
+    assert line_statuses(lines, [tea, hidden]) == [
+        LineStatus(1, "烏龍茶", 2, True, 900), LineStatus(3, None, 1, False, 0),
+        LineStatus(9, None, 1, False, 0)]
+    # A line another order reserved first is short even if the stock read said enough.
+    assert not line_statuses(lines[:1], [tea], frozenset({1}))[0].have_stock
