@@ -194,7 +194,10 @@
   function paymentBox(order, redraw) {
     const payment = order.payment;
     if (order.status === "paid" || order.status === "shipped") {
-      return el("p", { class: "paid", testid: "paid" }, t("paid"));
+      // Inside LINE, one tap takes the shopper back to the chat, where the news arrived too.
+      const back = liff.isInClient() ? el("button", { type: "button", class: "button wide",
+        testid: "close-page", onclick: () => liff.closeWindow() }, t("close")) : null;
+      return el("div", {}, el("p", { class: "paid", testid: "paid" }, t("paid")), back);
     }
     if (order.status !== "pending") return null;
     if (payment && payment.method === "atm") {

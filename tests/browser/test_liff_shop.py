@@ -72,7 +72,8 @@ def test_buy_two_products_on_the_liff_page_and_pay_by_card(sandbox_shop, browser
 
     expect(shop.get_by_test_id("paid")).to_contain_text("已付款", timeout=15000)
     shot(page, "liff-6-paid-on-the-page")
-    page.get_by_test_id("liff-close").click()
+    shop.get_by_test_id("close-page").click()  # liff.closeWindow() hands back to the chat
+    expect(page.get_by_test_id("liff")).to_be_hidden()
     expect(chat).to_contain_text("已收到訂單 #1 的付款 NT$1180")
     shot(page, "liff-7-paid-in-the-chat")
 
@@ -113,6 +114,9 @@ def test_an_english_shopper_pays_by_atm_and_copies_the_account(sandbox_shop, bro
     atm.locator("input[name=AtmPayNo]").fill(number)
     atm.get_by_role("button", name="轉帳").click()
     expect(shop.get_by_test_id("paid")).to_contain_text("Paid", timeout=15000)
+    shop.get_by_test_id("nav-orders").click()
+    expect(shop.get_by_test_id("order-1")).to_contain_text("paid")
+    shot(page, "liff-10-order-list")
     page.get_by_test_id("liff-close").click()
     # Alice never followed the bot here, so it doesn't know her LINE language yet.
     expect(chat).to_contain_text(re.compile(r"(已收到訂單 #1 的付款|for order #1 received)"))
