@@ -49,5 +49,5 @@ def build_runtime(settings: Settings) -> Runtime:
                               settings.http_timeout),
         links=Links(settings.liff_id, settings.allow_http_images),
     )
-    rt.worker = InboxWorker(rt, settings.worker_threads)
+    rt.worker = InboxWorker(rt, settings.worker_threads, settings.inbox_lease_seconds)
     return rt
