@@ -6,7 +6,9 @@ from linebot.v3.webhook import SignatureValidator
 from config import Settings
 from db.pool import Database
 from handlers.line_api import LineMessenger
+from handlers.line_login import IdTokenVerifier
 from handlers.worker import InboxWorker
+from models.flex import Links
 from services.delivery import Delivery
 from services.payments import PaymentSettings
 from sinopac.client import QPayClient
@@ -22,6 +24,8 @@ class Runtime:
     worker: InboxWorker
     signature_validator: SignatureValidator
     payment_settings: PaymentSettings
+    login: IdTokenVerifier
+    links: Links
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -42,6 +46,9 @@ def build_runtime(settings: Settings) -> Runtime:
             backend_url=f"{settings.public_base_url}/sinopac/notify",
             atm_expire_days=settings.atm_expire_days,
             card_hold_minutes=settings.card_hold_minutes),
+        login=IdTokenVerifier(settings.line_api_base_url, settings.line_login_channel_id,
+                              settings.http_timeout),
+        links=Links(settings.liff_id, settings.allow_http_images),
     )
     rt.worker = InboxWorker(rt, settings.worker_threads, settings.inbox_lease_seconds)
     return rt

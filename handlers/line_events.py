@@ -115,9 +115,9 @@ def handle_postback(rt, data: str, answer: Answer) -> None:
 def _run(rt, command, answer: Answer) -> None:
     match command:
         case cmd.ShowProducts(page=page):
-            catalog.show_products(rt.db, answer, page)
+            catalog.show_products(rt.db, answer, page, rt.links)
         case postbacks.ShowProduct(product_id=product_id):
-            catalog.show_product(rt.db, answer, product_id)
+            catalog.show_product(rt.db, answer, product_id, rt.links)
         case cmd.ShowCart():
             cart.show(rt.db, answer)
         case cmd.ChangeCart(product_id=product_id, amount=amount, relative=relative):

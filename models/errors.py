@@ -72,3 +72,12 @@ class OrderTooLarge(ShopError):
 class SoldOut(ShopError):
     """Checkout found lines the shop can no longer cover; `names` lists them."""
     text_key = "sold_out"
+
+
+class InvalidOrderRequest(ShopError):
+    """A posted order is malformed; `fields` maps each bad key (`products[1].count`) to its text."""
+    text_key = "api_invalid_request"
+
+    def __init__(self, fields: dict[str, str]):
+        super().__init__()
+        self.fields = fields

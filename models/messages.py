@@ -29,15 +29,17 @@ def _buttons(alt: str, body: str, actions: list[dict], title: str | None = None)
     return {"type": "template", "altText": alt[:1500], "template": template}
 
 
-def product_list(products: list[Product], page: int, language: str | None) -> list[dict]:
+def product_list(products: list[Product], page: int, language: str | None,
+                 links: flex.Links = flex.NO_LINKS) -> list[dict]:
     """The catalog as Flex product cards, ≤ 10 per page."""
     if not products:
         return [text("no_products", language)]
-    return [flex.product_carousel(products, page, language)]
+    return [flex.product_carousel(products, page, language, links)]
 
 
-def product_detail(product: Product, in_cart: int, language: str | None) -> list[dict]:
-    return [flex.product_detail(product, in_cart, language)]
+def product_detail(product: Product, in_cart: int, language: str | None,
+                   links: flex.Links = flex.NO_LINKS) -> list[dict]:
+    return [flex.product_detail(product, in_cart, language, links)]
 
 
 def cart(lines: list[CartLine], language: str | None, coupon: Coupon | None = None,

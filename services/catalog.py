@@ -1,23 +1,24 @@
 """Use cases around the catalog: browsing and importing products."""
 from db import carts, products
 from models import limits, messages
+from models.flex import NO_LINKS, Links
 from models.errors import UnknownProduct
 from models.records import Product
 from services.answers import Answer
 from services.orders import release_overdue
 
 
-def show_products(db, answer: Answer, page: int = 1) -> list[Product]:
+def show_products(db, answer: Answer, page: int = 1, links: Links = NO_LINKS) -> list[Product]:
     """Answer with the products for sale, after returning stock held by overdue orders."""
     def work(cur):
         release_overdue(cur)
         for_sale = products.list_products(cur)
-        answer.send(cur, messages.product_list(for_sale, page, answer.language))
+        answer.send(cur, messages.product_list(for_sale, page, answer.language, links))
         return for_sale
     return db.run(work)
 
 
-def show_product(db, answer: Answer, product_id: int) -> Product:
+def show_product(db, answer: Answer, product_id: int, links: Links = NO_LINKS) -> Product:
     """Answer with one product's card and description.
 
     :raise UnknownProduct: no such (visible) product.
@@ -26,8 +27,14 @@ def show_product(db, answer: Answer, product_id: int) -> Product:
         product, in_cart = carts.get_cart_entry(cur, answer.user_id, product_id)
         if product is None or not product.active:
             raise UnknownProduct(product_id=product_id)
-        answer.send(cur, messages.product_detail(product, in_cart, answer.language))
+        answer.send(cur, messages.product_detail(product, in_cart, answer.language, links))
         return product
+
+
+def for_sale(db) -> list[Product]:
+    """The visible products, for the shop page (a plain read: nothing is sent)."""
+    with db.transaction() as cur:
+        return products.list_products(cur)
 
 
 class CatalogError(ValueError):

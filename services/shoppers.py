@@ -87,3 +87,9 @@ def save_recipient(db, answer: Answer, name: str, phone: str, address: str) -> R
         answer.send(cur, [messages.text("recipient_saved", answer.language, name=recipient.name,
                                         phone=recipient.phone, address=recipient.address)])
     return recipient
+
+
+def saved_recipient(db, user_id: str) -> Recipient | None:
+    """The delivery details the shopper saved, if any."""
+    with db.transaction() as cur:
+        return shoppers.get_recipient(cur, user_id)
