@@ -9,6 +9,7 @@ from handlers.line_api import LineMessenger
 from handlers.line_login import IdTokenVerifier
 from handlers.worker import InboxWorker
 from models.flex import Links
+from providers import Providers, build_providers
 from services.delivery import Delivery
 from services.payments import PaymentSettings
 from sinopac.client import QPayClient
@@ -24,12 +25,13 @@ class Runtime:
     worker: InboxWorker
     signature_validator: SignatureValidator
     payment_settings: PaymentSettings
+    providers: Providers
     login: IdTokenVerifier
     links: Links
 
 
 def build_runtime(settings: Settings) -> Runtime:
-    """One pool, one LINE client and one bank client per process (kept-alive connections)."""
+    """One pool, one LINE client and one client per payment provider per process (kept alive)."""
     db = Database(settings.database_url, settings.db_pool_size)
     messenger = LineMessenger(settings.line_api_base_url, settings.line_channel_access_token,
                               settings.http_timeout)
@@ -40,12 +42,8 @@ def build_runtime(settings: Settings) -> Runtime:
         settings=settings, db=db, messenger=messenger, bank=bank,
         delivery=Delivery(db, messenger), worker=None,
         signature_validator=SignatureValidator(settings.line_channel_secret),
-        payment_settings=PaymentSettings(
-            shop_name=settings.shop_name,
-            return_url=f"{settings.public_base_url}/sinopac/return",
-            backend_url=f"{settings.public_base_url}/sinopac/notify",
-            atm_expire_days=settings.atm_expire_days,
-            card_hold_minutes=settings.card_hold_minutes),
+        payment_settings=PaymentSettings(card_hold_minutes=settings.card_hold_minutes),
+        providers=build_providers(settings, bank),
         login=IdTokenVerifier(settings.line_api_base_url, settings.line_login_channel_id,
                               settings.http_timeout),
         links=Links(settings.liff_id, settings.allow_http_images),

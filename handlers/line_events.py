@@ -125,14 +125,18 @@ def _run(rt, command, answer: Answer) -> None:
         case postbacks.DropUnavailable():
             cart.drop_unavailable(rt.db, answer)
         case cmd.Checkout():
-            checkout.checkout(rt.db, answer, hold_minutes=rt.settings.order_hold_minutes)
+            checkout.checkout(rt.db, answer, hold_minutes=rt.settings.order_hold_minutes,
+                              methods=rt.providers.methods)
         case cmd.ShowOrders():
             orders.show_recent(rt.db, answer)
-        case postbacks.Pay(order_id=order_id, pay_type=pay_type):
+        case postbacks.Pay(order_id=order_id, method=method) if rt.providers.named(method):
             # The bank may take up to BANK_TIMEOUT; the shopper sees LINE's animation meanwhile.
             rt.messenger.show_loading(answer.user_id, rt.settings.bank_timeout + 2)
-            payments.start_payment(rt.db, rt.bank, rt.payment_settings, answer, order_id,
-                                   pay_type)
+            payments.start_payment(rt.db, rt.providers.named(method), rt.payment_settings,
+                                   answer, order_id)
+        case postbacks.Pay():
+            # A method no longer offered (LINE Pay switched off since the card was sent).
+            answers.answer_with(rt.db, answer, [messages.text("bad_postback", answer.language)])
         case postbacks.CancelOrder(order_id=order_id):
             orders.cancel(rt.db, answer, order_id)
         case cmd.SetRecipient() as recipient:

@@ -110,7 +110,7 @@ class InboxWorker:
             rows = inbox.claim_events(cur, lease_seconds=self.lease_seconds, limit=limit)
         for row in rows:
             self.work(row)
-        notices = bank_notices.work_pending(self.rt.db, self.rt.bank, self.rt.delivery,
+        notices = bank_notices.work_pending(self.rt.db, self.rt.providers, self.rt.delivery,
                                             limit=limit)
         return len(rows) + notices + self.rt.delivery.send_pending()
 

@@ -2,9 +2,9 @@
 from datetime import datetime, timezone
 
 from models import flex
-from models.order import TAIPEI, payable_methods
-from models.records import (CartLine, Coupon, Order, PaymentAttempt, PaymentResult, Product,
-                            Recipient, Refund)
+from models.order import TAIPEI
+from models.records import (CartLine, Coupon, Order, PaymentAttempt, PaymentResult, PayMethod,
+                            Product, Recipient, Refund)
 from models.texts import t
 
 TEXT_LIMIT = 5000
@@ -76,26 +76,32 @@ def unavailable_dropped(names: list[str], lines: list[CartLine], language: str |
 
 def order_created(order_id: int, lines: list[CartLine], subtotal: int, discount: int,
                   total: int, expires_at: datetime, language: str | None,
-                  recipient: Recipient | None = None) -> list[dict]:
+                  recipient: Recipient | None, methods: tuple[PayMethod, ...]) -> list[dict]:
     """The order card with its discount, recipient and the payment buttons."""
     return [flex.order_card(order_id, lines, subtotal, discount, total, recipient, expires_at,
-                            pay_actions(order_id, total, language), language)]
+                            pay_actions(order_id, total, language, methods), language)]
 
 
-def pay_actions(order_id: int, total: int, language: str | None) -> list[dict]:
-    """A button per way of paying the bank takes for `total`, then cancel."""
-    methods = {"A": ("button_pay_atm", "atm"), "C": ("button_pay_card", "card")}
+def pay_actions(order_id: int, total: int, language: str | None,
+                methods: tuple[PayMethod, ...]) -> list[dict]:
+    """A button per offered way of paying that takes `total`, then cancel."""
     actions = []
-    for pay_type in payable_methods(total):
-        key, method = methods[pay_type]
-        label = t(key, language)
-        actions.append(flex.postback(label, f"action=pay&order={order_id}&method={method}", label))
+    for method in methods:
+        if total > method.max_total:
+            continue
+        label = t(method.label_key, language)
+        actions.append(flex.postback(label, f"action=pay&order={order_id}&method={method.name}",
+                                     label))
     cancel = t("button_cancel", language)
     return actions + [flex.postback(cancel, f"action=cancel&order={order_id}", cancel)]
 
 
 def payment_instructions(order_id: int, attempt: PaymentAttempt, hold_until: datetime,
                          card_minutes: int, language: str | None) -> list[dict]:
+    if attempt.pay_type == "L":
+        body = t("linepay_instructions", language, order_id=order_id, amount=attempt.amount)
+        return [_buttons(body, body, [{"type": "uri", "label": t("button_open_linepay", language),
+                                       "uri": attempt.pay_url}])]
     if attempt.pay_type == "A":
         body = t("atm_instructions", language, deadline=_when(hold_until),
                  bank_code=attempt.atm_bank_code, account=attempt.atm_pay_no,
@@ -114,17 +120,18 @@ def payment_instructions(order_id: int, attempt: PaymentAttempt, hold_until: dat
 
 
 def payment_notice(kind: str, order: Order, attempt: PaymentAttempt, result: PaymentResult,
-                   language: str | None) -> list[dict]:
+                   language: str | None, methods: tuple[PayMethod, ...]) -> list[dict]:
     if kind == "payment_failed":
         body = t(kind, language, order_id=order.id,
                  reason=result.description or t("status_pending", language))
-        return [_buttons(body, body, pay_actions(order.id, order.total, language))]
+        return [_buttons(body, body, pay_actions(order.id, order.total, language, methods))]
     return [text(kind, language, order_id=order.id, amount=attempt.amount)]
 
 
 def refund_notice(order_id: int, refund: Refund, language: str | None) -> dict:
     """The shopper's news of a refund: how much, how it comes back, and why."""
-    key = "refund_card" if refund.method == "card" else "refund_transfer"
+    key = {"card": "refund_card", "linepay": "refund_linepay"}.get(refund.method,
+                                                                   "refund_transfer")
     body = t(key, language, order_id=order_id, amount=refund.amount)
     if refund.reason:
         body += "\n" + t("refund_reason", language, reason=refund.reason)

@@ -12,19 +12,13 @@ MAX_TOTAL_FOR = {"A": 30_000, "C": 9_999_999}
 MAX_ORDER_TOTAL = max(MAX_TOTAL_FOR.values())
 
 
-def check_order_total(amount: int, pay_type: str | None = None) -> None:
-    """Refuse an order (or, with `pay_type`, a way of paying it) the bank can't take.
+def check_order_total(amount: int) -> None:
+    """Refuse an order no way of paying can take (each method checks its own limit too).
 
     :raise OrderTooLarge: naming the limit.
     """
-    limit = MAX_TOTAL_FOR[pay_type] if pay_type else MAX_ORDER_TOTAL
-    if amount > limit:
-        raise OrderTooLarge(total=amount, limit=limit, method=pay_type or "")
-
-
-def payable_methods(total: int) -> list[str]:
-    """The ways of paying this total that the bank accepts."""
-    return [pay_type for pay_type, limit in MAX_TOTAL_FOR.items() if total <= limit]
+    if amount > MAX_ORDER_TOTAL:
+        raise OrderTooLarge(total=amount, limit=MAX_ORDER_TOTAL, method="")
 
 
 def coupon_discount(coupon: Coupon | None, subtotal: int, now: datetime) -> int:

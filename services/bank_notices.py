@@ -10,6 +10,7 @@ import time
 
 from db import bank_notices, orders
 from models.records import Order
+from providers import Providers
 from services import payments
 from sinopac.errors import BankConnectionError, SinoPacError
 
@@ -32,7 +33,7 @@ def receive(db, pay_token: str) -> bool:
         return bank_notices.store(cur, pay_token)
 
 
-def work_pending(db, bank, delivery, *, limit: int = 10, pay_token: str | None = None,
+def work_pending(db, providers: Providers, delivery, *, limit: int = 10, pay_token: str | None = None,
                  within: float | None = None) -> int:
     """Confirm stored notices (or just `pay_token`) with the bank; returns how many were tried.
 
@@ -41,14 +42,15 @@ def work_pending(db, bank, delivery, *, limit: int = 10, pay_token: str | None =
     with db.statement() as cur:
         claimed = bank_notices.claim(cur, limit=limit, pay_token=pay_token)
     for row in claimed:
-        _confirm(db, bank, delivery, row["pay_token"], row["attempts"], within)
+        _confirm(db, providers, delivery, row["pay_token"], row["attempts"], within)
     return len(claimed)
 
 
-def _confirm(db, bank, delivery, pay_token: str, attempts: int, within: float | None) -> None:
+def _confirm(db, providers: Providers, delivery, pay_token: str, attempts: int,
+             within: float | None) -> None:
     try:
-        response = bank.order_pay_query(pay_token, within=within)
-        applied = payments.apply_payment_result(db, payments.result_from_pay_query(response))
+        result = providers.sinopac.settle_notice(pay_token, within=within)
+        applied = payments.apply_payment_result(db, result, providers.methods)
     except SinoPacError as error:
         # An unknown (forged) token or a result whose Sign fails is hopeless; an unreachable
         # bank is asked again later, a few times.
@@ -65,12 +67,12 @@ def _confirm(db, bank, delivery, pay_token: str, attempts: int, within: float | 
         delivery.send_now(applied.queued)
 
 
-def confirm_for_shopper(db, bank, delivery, pay_token: str,
+def confirm_for_shopper(db, providers: Providers, delivery, pay_token: str,
                         within: float) -> tuple[str | None, Order | None]:
     """Confirm one notice for the shopper's return page, waiting at most about `within` s
     (also for a worker that took it first); returns what `order_for` says then."""
     deadline = time.monotonic() + within
-    work_pending(db, bank, delivery, pay_token=pay_token, within=within)
+    work_pending(db, providers, delivery, pay_token=pay_token, within=within)
     status, order = order_for(db, pay_token)
     while status == "pending" and time.monotonic() < deadline:
         time.sleep(WAIT_STEP_SECONDS)

@@ -7,13 +7,13 @@ from models import messages
 from models.errors import EmptyCart, RecipientMissing, SoldOut
 from models.order import check_order_total
 from models.order_request import OrderRequest, line_statuses
-from models.records import CartLine, Order
+from models.records import CartLine, Order, PayMethod
 from services.answers import Answer
 from services.coupons import claim_for_checkout
 from services.orders import release_overdue
 
 
-def checkout(db, answer: Answer, *, hold_minutes: int,
+def checkout(db, answer: Answer, *, hold_minutes: int, methods: tuple[PayMethod, ...],
              now: datetime | None = None) -> int | None:
     """Reserve every cart line and create the order in one transaction; returns its id.
 
@@ -25,15 +25,16 @@ def checkout(db, answer: Answer, *, hold_minutes: int,
     :raise SoldOut: some line can't be covered; nothing was reserved, the cart is kept.
     """
     try:
-        return db.run(lambda cur: _place_order(cur, answer, hold_minutes, now))
+        return db.run(lambda cur: _place_order(cur, answer, hold_minutes, methods, now))
     except SoldOut:
         # Overdue orders may hold the missing units: release them and try once more.
         if not db.run(release_overdue):
             raise
-        return db.run(lambda cur: _place_order(cur, answer, hold_minutes, now))
+        return db.run(lambda cur: _place_order(cur, answer, hold_minutes, methods, now))
 
 
-def _place_order(cur, answer: Answer, hold_minutes: int, now: datetime | None) -> int | None:
+def _place_order(cur, answer: Answer, hold_minutes: int, methods: tuple[PayMethod, ...],
+                 now: datetime | None) -> int | None:
     now = now or datetime.now(timezone.utc)
     lines = carts.get_cart(cur, answer.user_id)
     if not lines:
@@ -61,12 +62,12 @@ def _place_order(cur, answer: Answer, hold_minutes: int, now: datetime | None) -
     if short:
         raise SoldOut(names="、".join(short))
     answer.send(cur, messages.order_created(order_id, lines, subtotal, discount, total,
-                                            expires_at, answer.language, recipient))
+                                            expires_at, answer.language, recipient, methods))
     return order_id
 
 
 def checkout_lines(db, answer: Answer, request: OrderRequest, *, hold_minutes: int,
-                   now: datetime | None = None) -> Order:
+                   methods: tuple[PayMethod, ...], now: datetime | None = None) -> Order:
     """The order API's checkout: posted lines, not the chat's cart, under the same rule.
 
     One transaction: snapshot lines, the follower coupon, every line's stock taken at once.
@@ -76,16 +77,18 @@ def checkout_lines(db, answer: Answer, request: OrderRequest, *, hold_minutes: i
     :raise SoldOut: `lines` holds every line's status; nothing was reserved.
     """
     try:
-        return db.run(lambda cur: _place_posted_order(cur, answer, request, hold_minutes, now))
+        return db.run(lambda cur: _place_posted_order(cur, answer, request, hold_minutes, methods,
+                                                      now))
     except SoldOut:
         # As in the chat: overdue orders may hold the missing units.
         if not db.run(release_overdue):
             raise
-        return db.run(lambda cur: _place_posted_order(cur, answer, request, hold_minutes, now))
+        return db.run(lambda cur: _place_posted_order(cur, answer, request, hold_minutes, methods,
+                                                      now))
 
 
 def _place_posted_order(cur, answer: Answer, request: OrderRequest, hold_minutes: int,
-                        now: datetime | None) -> Order:
+                        methods: tuple[PayMethod, ...], now: datetime | None) -> Order:
     now = now or datetime.now(timezone.utc)
     wanted = {line.product_id: line.count for line in request.lines}
     found = products.get_products(cur, list(wanted))
@@ -118,5 +121,5 @@ def _place_posted_order(cur, answer: Answer, request: OrderRequest, hold_minutes
     # The chat's language when the shopper set one there, else the page's.
     answer.language = shoppers.get_language(cur, answer.user_id) or answer.language
     answer.send(cur, messages.order_created(order_id, lines, subtotal, discount, total,
-                                            expires_at, answer.language, recipient))
+                                            expires_at, answer.language, recipient, methods))
     return orders.get_order(cur, order_id)

@@ -1,23 +1,20 @@
-"""Paying an order through the bank, and applying what the bank says happened."""
+"""Paying an order through a provider, and applying what the provider says happened."""
 import logging
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from db import orders, payments, shoppers
 from models import messages
-from models.errors import BankRefused, BankUnavailable, OrderNotFound, OrderNotPayable
-from models.order import atm_deadline, card_deadline, check_order_total
+from models.errors import (BankRefused, BankUnavailable, OrderNotFound, OrderNotPayable,
+                           OrderTooLarge)
 from models.payment import PaymentDecision, decide
-from models.records import Order, PaymentAttempt, PaymentResult
+from models.records import Order, PaymentAttempt, PaymentResult, PayMethod
+from providers import Providers
+from providers.base import PaymentProvider, ProviderError, ProviderRefused
 from services.answers import Answer, push_to
-from sinopac.errors import BankRejectedError, SinoPacError
-from sinopac.records import ATMParam, CardParam, OrderCreateRequest
 
 log = logging.getLogger(__name__)
-
-SINOPAC_BANK_CODE = "807"
 
 
 @dataclass(frozen=True)
@@ -29,65 +26,52 @@ class AppliedPayment:
 
 @dataclass(frozen=True)
 class PaymentSettings:
-    shop_name: str
-    return_url: str
-    backend_url: str
-    atm_expire_days: int
     card_hold_minutes: int
 
 
-def start_payment(db, bank, conf: PaymentSettings, answer: Answer, order_id: int,
-                  pay_type: str, now: datetime | None = None) -> PaymentAttempt | None:
-    """Create the bank order for `order_id` (ATM 'A' or card 'C') and answer with how to pay.
+def start_payment(db, provider: PaymentProvider, conf: PaymentSettings, answer: Answer,
+                  order_id: int, now: datetime | None = None) -> PaymentAttempt | None:
+    """Create the provider's payment for `order_id` and answer with how to pay.
 
-    Our attempt row is committed before the bank call, so a crash or timeout leaves a record
-    the reconciler can settle, and a retried LINE event reuses the same OrderNo.
-    :raise ShopError: not the shopper's order, not payable, or the bank failed.
+    Our attempt row is committed before the provider call, so a crash or timeout leaves a
+    record the reconciler can settle, and a retried LINE event reuses the same OrderNo.
+    :raise ShopError: not the shopper's order, not payable, or the provider failed.
     """
     now = now or datetime.now(timezone.utc)
-    order, attempt = db.run(lambda cur: _prepare(cur, answer, order_id, pay_type, now))
+    method = provider.method
+    order, attempt = db.run(lambda cur: _prepare(cur, answer, order_id, method, now))
     if attempt.status not in ("new", "error"):
         return attempt
-    expire_date, atm_ends = atm_deadline(now, conf.atm_expire_days)
-    request = OrderCreateRequest(
-        OrderNo=attempt.order_no, Amount=attempt.amount, PayType=pay_type,
-        PrdtName=_product_name(conf.shop_name, order.id),
-        ReturnURL=conf.return_url, BackendURL=conf.backend_url,
-        ATMParam=ATMParam(ExpireDate=expire_date) if pay_type == "A" else None,
-        CardParam=CardParam(AutoBilling="Y", ExpMinutes=30) if pay_type == "C" else None,
-        Param1=str(order.id))
     try:
-        created = bank.order_create(request)
-    except SinoPacError as error:
+        started = provider.start(order, attempt, now)
+    except ProviderError as error:
         reason = str(error)
         db.run(lambda cur: payments.mark_attempt_error(cur, attempt.id, reason))
         log.warning("event=payment_create_failed order_no=%s error=%s",
                     attempt.order_no, type(error).__name__)
-        if isinstance(error, BankRejectedError):
-            raise BankRefused(order_id=order.id, reason=error.description or "") from None
+        if isinstance(error, ProviderRefused):
+            raise BankRefused(order_id=order.id, reason=error.reason) from None
         raise BankUnavailable(order_id=order.id) from None
-
-    hold_until = atm_ends if pay_type == "A" else card_deadline(now, conf.card_hold_minutes)
 
     def record(cur):
         orders.get_order(cur, order.id, for_update=True)  # the order before its attempt
         recorded = payments.record_bank_order(
-            cur, attempt.id, ts_no=created.TSNo,
-            atm_bank_code=SINOPAC_BANK_CODE if pay_type == "A" else None,
-            atm_pay_no=created.AtmPayNo, atm_expire_date=expire_date if pay_type == "A" else None,
-            atm_web_url=created.WebAtmURL,
-            card_url=created.CardPayURL, description=created.Description)
+            cur, attempt.id, ts_no=started.ts_no, atm_bank_code=started.atm_bank_code,
+            atm_pay_no=started.atm_pay_no, atm_expire_date=started.atm_expire_date,
+            atm_web_url=started.atm_web_url, card_url=started.card_url,
+            description=started.description, pay_url=started.pay_url,
+            pay_app_url=started.pay_app_url)
         if recorded.status != "open":
             raise OrderNotPayable(order_id=order.id, status=messages.status_text(
                 "expired", answer.language))
-        orders.extend_hold(cur, order.id, hold_until)
-        answer.send(cur, messages.payment_instructions(order.id, recorded, hold_until,
+        orders.extend_hold(cur, order.id, started.hold_until)
+        answer.send(cur, messages.payment_instructions(order.id, recorded, started.hold_until,
                                                        conf.card_hold_minutes, answer.language))
         return recorded
     return db.run(record)
 
 
-def _prepare(cur, answer: Answer, order_id: int, pay_type: str,
+def _prepare(cur, answer: Answer, order_id: int, method: PayMethod,
              now: datetime) -> tuple[Order, PaymentAttempt]:
     # The bank call that follows can't be rolled back: only the event's holder may make it.
     answer.hold(cur)
@@ -102,25 +86,24 @@ def _prepare(cur, answer: Answer, order_id: int, pay_type: str,
         status = order.status if order.status != "pending" else "expired"
         raise OrderNotPayable(order_id=order.id,
                               status=messages.status_text(status, answer.language))
-    check_order_total(order.total, pay_type)
+    if order.total > method.max_total:
+        raise OrderTooLarge(total=order.total, limit=method.max_total, method=method.pay_type)
     attempt = payments.create_attempt(
-        cur, order_id=order.id, order_no=new_order_no(order.id), pay_type=pay_type,
+        cur, order_id=order.id, order_no=new_order_no(order.id), pay_type=method.pay_type,
         amount=order.total, request_key=answer.event_id)
     return order, attempt
 
 
 def new_order_no(order_id: int) -> str:
-    """The bank's OrderNo: unique per shop (sandbox shops are shared), ≤50 chars, no ' \" %."""
+    """The provider's order number (SinoPac OrderNo, LINE Pay orderId): unique per shop
+    (sandbox shops are shared), ≤50 chars, no ' \" %."""
     return f"{order_id:06d}P{secrets.token_hex(4).upper()}"
 
 
-def _product_name(shop_name: str, order_id: int) -> str:
-    # §7.1: PrdtName ≤ 60 characters and free of ' " %.
-    return re.sub(r"['\"%]", "", f"{shop_name} 訂單 #{order_id}")[:60]
-
-
-def apply_payment_result(db, result: PaymentResult) -> AppliedPayment | None:
-    """Apply one bank result exactly once: repeated, late or out-of-order notices change nothing more.
+def apply_payment_result(db, result: PaymentResult,
+                         methods: tuple[PayMethod, ...]) -> AppliedPayment | None:
+    """Apply one provider result exactly once: repeated, late or out-of-order results change
+    nothing more. `methods` are the ways to pay offered again after a failure.
 
     Returns what was decided (with the pushes to send), or None for an OrderNo that isn't ours.
     """
@@ -146,23 +129,15 @@ def apply_payment_result(db, result: PaymentResult) -> AppliedPayment | None:
         if decision.notify:
             language = shoppers.get_language(cur, order.user_id)
             queued.append(push_to(cur, order.user_id, messages.payment_notice(
-                decision.notify, order, found, result, language)))
+                decision.notify, order, found, result, language, methods)))
         log.info("event=payment_applied order_no=%s paid=%s attempt_status=%s flag=%s",
                  result.order_no, result.paid, decision.attempt_status, bool(decision.flag))
         return AppliedPayment(decision, order, queued)
     return db.run(work)
 
 
-def result_from_pay_query(response) -> PaymentResult:
-    """The payment result inside an OrderPayQuery answer (§8.2: decide on TSResultContent)."""
-    content = response.TSResultContent
-    return PaymentResult(order_no=content.OrderNo, paid=content.Status == "S",
-                         amount=content.Amount, ts_no=content.TSNo,
-                         description=content.Description or None, pay_date=content.PayDate)
-
-
-def sync_payments(db, bank) -> tuple[dict[str, int], list[dict]]:
-    """Ask the bank (OrderQuery) about every unsettled attempt and apply what it knows.
+def sync_payments(db, providers: Providers) -> tuple[dict[str, int], list[dict]]:
+    """Ask each attempt's provider about every unsettled attempt and apply what it knows.
 
     Open attempts come first, newest first, and all of them are asked about on every run
     (paged, so old void ones never crowd out today's). Returns counts and the pushes to send.
@@ -171,7 +146,9 @@ def sync_payments(db, bank) -> tuple[dict[str, int], list[dict]]:
     queued: list[dict] = []
     for still_open in (True, False):
         for attempt in _unsettled(db, still_open):
-            queued.extend(_sync_one(db, bank, attempt, counts))
+            provider = providers.for_attempt(attempt)
+            if provider is not None:
+                queued.extend(_sync_one(db, providers, provider, attempt, counts))
     return counts, queued
 
 
@@ -188,22 +165,23 @@ def _unsettled(db, still_open: bool):
         before_id = page[-1].id
 
 
-def _sync_one(db, bank, attempt: PaymentAttempt, counts: dict[str, int]) -> list[dict]:
-    """OrderQuery for one attempt; apply it when the bank says it was paid."""
+def _sync_one(db, providers: Providers, provider: PaymentProvider, attempt: PaymentAttempt,
+              counts: dict[str, int]) -> list[dict]:
+    """Ask the provider about one attempt; apply a result, or void an attempt that is gone."""
     try:
-        answer = bank.order_query(order_no=attempt.order_no)
-    except SinoPacError as error:
+        found = provider.look_up(attempt)
+    except ProviderError as error:
         counts["errors"] += 1
         log.warning("event=sync_query_failed order_no=%s error=%s", attempt.order_no,
                     type(error).__name__)
         return []
     counts["checked"] += 1
-    for item in answer.OrderList:
-        if item.OrderNo == attempt.order_no and item.is_paid:
-            applied = apply_payment_result(db, PaymentResult(
-                order_no=item.OrderNo, paid=True, amount=item.Amount, ts_no=item.TSNo,
-                pay_date=item.PayDate))
-            if applied:
-                counts["paid"] += applied.decision.attempt_status == "paid"
-                return applied.queued
-    return []
+    if found.gone:
+        db.run(lambda cur: payments.void_attempt(cur, attempt.id))
+    if found.result is None:
+        return []
+    applied = apply_payment_result(db, found.result, providers.methods)
+    if not applied:
+        return []
+    counts["paid"] += applied.decision.attempt_status == "paid"
+    return applied.queued
