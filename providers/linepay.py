@@ -87,6 +87,9 @@ class LinePayPayment:
 
     def look_up(self, attempt: PaymentAttempt) -> Lookup:
         """Check (§6): paid → apply; approved → confirm (open attempts only); dead → void."""
+        if attempt.ts_no is None:
+            # The request's answer never came: no shopper has its payment URL, nothing to ask.
+            return Lookup()
         answer = _call(self.client.check, int(attempt.ts_no))
         if answer.is_completed:
             return Lookup(self._paid(attempt))

@@ -121,3 +121,17 @@ def test_a_refund_linepay_already_made_1165_counts_as_done(make_shop, linepay):
     assert answer.status_code == 200 and answer.json()["refund_state"] == "full"
     assert shop.sql("SELECT bank_description FROM refunds")[0]["bank_description"] == \
         "LINE Pay：已退款（1165）"
+
+
+def test_linepay_down_tells_the_shopper_and_sync_payments_skips_the_attempt(make_shop, linepay):
+    shop = linepay_shop(make_shop, linepay)
+    shop.add_product(1, "烏龍茶", 450, 5)
+    user = shop.buyer()
+    order_id = shop.checkout(user, p1=1)
+    shop.rt.providers.named("linepay").client.base_url = "http://127.0.0.1:9"  # nobody there
+    replies = shop.pay_with(user, order_id, "linepay")
+    assert "稍後" in all_text(replies) or "暫時" in all_text(replies), all_text(replies)
+    assert [a["status"] for a in shop.attempts(order_id)] == ["error"]
+    result = shop.app.test_cli_runner().invoke(args=["sync-payments"])
+    assert result.exit_code == 0 and "0 errors" in result.output, result.output
+    assert shop.order(order_id)["status"] == "pending"
