@@ -237,7 +237,7 @@ def test_one_cart_checked_out_twice_at_once_makes_one_order(shop):
         barrier.wait()
         try:
             outcomes.append(checkout.checkout(shop.rt.db, Answer(user_id=user), hold_minutes=60,
-                                methods=shop.rt.providers.methods))
+                                              methods=shop.rt.providers.methods))
         except Exception as error:  # EmptyCart for the ones that came second
             outcomes.append(type(error).__name__)
 

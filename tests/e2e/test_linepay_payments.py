@@ -94,6 +94,7 @@ def test_the_confirm_url_opened_twice_at_once_pays_once(shop):
         thread.join()
     assert pages == [200, 200]
     assert shop.order(order_id)["status"] == "paid" and paid_messages(shop, user) == 1
+    assert not shop.order(order_id)["flagged"]  # no "paid twice" note for the owner
 
 
 def test_sync_payments_racing_the_confirm_url_pays_once(shop):
@@ -114,6 +115,7 @@ def test_sync_payments_racing_the_confirm_url_pays_once(shop):
     browser.join()
     assert page == [200]
     assert shop.order(order_id)["status"] == "paid" and paid_messages(shop, user) == 1
+    assert not shop.order(order_id)["flagged"]  # no "paid twice" note for the owner
     assert sum(a["status"] == "paid" for a in shop.attempts(order_id)) == 1
 
 

@@ -97,7 +97,7 @@ def test_two_concurrent_checkouts_share_one_coupon(shop):
         barrier.wait()
         try:
             outcomes.append(checkout.checkout(shop.rt.db, Answer(user_id=uid), hold_minutes=60,
-                                methods=shop.rt.providers.methods))
+                                              methods=shop.rt.providers.methods))
         except ShopError as error:
             outcomes.append(type(error).__name__)
 
