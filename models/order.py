@@ -2,7 +2,7 @@
 from datetime import date, datetime, time, timedelta, timezone
 
 from models.errors import OrderTooLarge
-from models.records import CartLine, Coupon
+from models.records import CartLine, Coupon, PayMethod
 
 TAIPEI = timezone(timedelta(hours=8))
 
@@ -12,13 +12,14 @@ MAX_TOTAL_FOR = {"A": 30_000, "C": 9_999_999}
 MAX_ORDER_TOTAL = max(MAX_TOTAL_FOR.values())
 
 
-def check_order_total(amount: int) -> None:
-    """Refuse an order no way of paying can take (each method checks its own limit too).
+def check_order_total(amount: int, method: PayMethod | None = None) -> None:
+    """Refuse an order (or, with `method`, a way of paying it) that can't be paid.
 
     :raise OrderTooLarge: naming the limit.
     """
-    if amount > MAX_ORDER_TOTAL:
-        raise OrderTooLarge(total=amount, limit=MAX_ORDER_TOTAL, method="")
+    limit = method.max_total if method else MAX_ORDER_TOTAL
+    if amount > limit:
+        raise OrderTooLarge(total=amount, limit=limit, method=method.pay_type if method else "")
 
 
 def coupon_discount(coupon: Coupon | None, subtotal: int, now: datetime) -> int:

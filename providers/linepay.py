@@ -11,6 +11,7 @@ from linepay.records import Package, PaymentRequest, Product
 from models.records import Order, PaymentAttempt, PaymentResult, PayMethod
 from providers.base import Lookup, ProviderRefused, ProviderUnavailable, Started
 
+# The most per payment is the channel's own (1184 above it, §9): we cap it like the card.
 LINEPAY = PayMethod("linepay", "L", "button_pay_linepay", 9_999_999)
 # §5: answers to confirm that mean "maybe confirmed already": ask check before deciding.
 MAYBE_DONE = frozenset({"1152", "1172", "1198"})

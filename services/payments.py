@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 
 from db import orders, payments, shoppers
 from models import messages
-from models.errors import (BankRefused, BankUnavailable, OrderNotFound, OrderNotPayable,
-                           OrderTooLarge)
+from models.errors import BankRefused, BankUnavailable, OrderNotFound, OrderNotPayable
+from models.order import check_order_total
 from models.payment import PaymentDecision, decide
 from models.records import Order, PaymentAttempt, PaymentResult, PayMethod
 from providers import Providers
@@ -86,8 +86,7 @@ def _prepare(cur, answer: Answer, order_id: int, method: PayMethod,
         status = order.status if order.status != "pending" else "expired"
         raise OrderNotPayable(order_id=order.id,
                               status=messages.status_text(status, answer.language))
-    if order.total > method.max_total:
-        raise OrderTooLarge(total=order.total, limit=method.max_total, method=method.pay_type)
+    check_order_total(order.total, method)
     attempt = payments.create_attempt(
         cur, order_id=order.id, order_no=new_order_no(order.id), pay_type=method.pay_type,
         amount=order.total, request_key=answer.event_id)
