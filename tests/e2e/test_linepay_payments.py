@@ -182,6 +182,18 @@ def test_a_lost_confirm_answer_is_found_by_sync_payments(shop):
     assert paid_messages(shop, user) == 1
 
 
+def test_reloading_the_confirm_page_after_a_lost_answer_pays_once(shop):
+    user = shop.buyer()
+    order_id, attempt, payment_url = linepay_order(shop, user)
+    shop.linepay.drop_confirm_answers = 1
+    confirm_url = shopper_answers(shop, payment_url)
+    assert "正在確認" in requests.get(confirm_url, timeout=10).text
+    # LINE Pay says it was confirmed already (1152): check says paid (0123).
+    page = requests.get(confirm_url, timeout=10)
+    assert 'data-paid="yes"' in page.text
+    assert shop.order(order_id)["status"] == "paid" and paid_messages(shop, user) == 1
+
+
 def test_sync_payments_confirms_an_approval_whose_shopper_never_came_back(shop):
     user = shop.buyer()
     order_id, attempt, payment_url = linepay_order(shop, user)
