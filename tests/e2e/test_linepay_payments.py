@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.conftest import actions, all_text, linepay_settings
+from tests.conftest import LINEPAY_SECRET, actions, all_text, linepay_settings
 
 
 @pytest.fixture
@@ -226,3 +226,15 @@ def test_a_transaction_id_above_2_53_survives_end_to_end(shop, ids_as_strings):
     # The emulator confirmed exactly this id: any rounding would have been 1150 "not found".
     assert shop.linepay.transactions[issued].state == "CONFIRMED"
     assert shop.order(order_id)["status"] == "paid"
+
+
+def test_no_linepay_secret_reaches_the_logs_over_a_linepay_purchase(shop, caplog):
+    caplog.set_level("DEBUG")
+    user = shop.buyer()
+    order_id, attempt, payment_url = linepay_order(shop, user)
+    requests.get(shopper_answers(shop, payment_url), timeout=10)
+    sync_payments(shop)
+    assert shop.order(order_id)["status"] == "paid"
+    logged = caplog.text + "\n".join(str(r.args) for r in caplog.records)
+    assert "event=linepay_call api=confirm" in logged  # the logs were captured
+    assert LINEPAY_SECRET not in logged and "X-LINE-Authorization" not in logged
