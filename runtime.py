@@ -5,9 +5,10 @@ from linebot.v3.webhook import SignatureValidator
 
 from config import Settings
 from db.pool import Database
-from handlers.line_api import LineMessenger
+from handlers import notifier
+from handlers.delivery import Delivery
+from handlers.line_client import LineMessenger
 from handlers.worker import InboxWorker
-from services.delivery import Delivery
 from services.payments import PaymentSettings
 from sinopac.client import QPayClient
 
@@ -31,9 +32,12 @@ def build_runtime(settings: Settings) -> Runtime:
                               settings.http_timeout)
     bank = QPayClient(settings.sinopac_api_url, settings.sinopac_shop_no, settings.hash_keys,
                       settings.sinopac_x_key_id, timeout=settings.http_timeout)
+    delivery = Delivery(db, messenger)
+    # Every use case's events become outbox rows before its commit and are sent after it.
+    db.notify, db.deliver = notifier.queue_messages, delivery.deliver
     rt = Runtime(
         settings=settings, db=db, messenger=messenger, bank=bank,
-        delivery=Delivery(db, messenger), worker=None,
+        delivery=delivery, worker=None,
         signature_validator=SignatureValidator(settings.line_channel_secret),
         payment_settings=PaymentSettings(
             shop_name=settings.shop_name,

@@ -20,7 +20,7 @@ bp.register_blueprint(api.bp)
 
 def init_app(app: Flask) -> None:
     """Session cookie settings and the account commands (`create-admin`, `create-admin-token`)."""
-    settings = app.extensions["shop"].settings
+    settings = app.extensions["runtime"].settings
     app.config.update(
         SECRET_KEY=settings.flask_secret_key,
         SESSION_COOKIE_HTTPONLY=True,

@@ -8,8 +8,10 @@ from werkzeug.exceptions import HTTPException
 
 from admin.auth import shop
 from admin.views.orders import order_filter
-from models.admin_errors import AdminError, OrderMissing, ProductMissing
-from services import admin_accounts, admin_catalog, admin_orders, shipping
+from models.admin_errors import ProductMissing
+from models.errors import OrderNotFound, ShopError
+from services import admin_accounts, admin_catalog, admin_orders, orders as order_service
+from services import shipping
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +42,9 @@ def http_error(error: HTTPException):
     return jsonify(message=error.description), error.code
 
 
-@bp.errorhandler(AdminError)
-def admin_error(error: AdminError):
-    status = 404 if isinstance(error, (OrderMissing, ProductMissing)) else 409
+@bp.errorhandler(ShopError)
+def refused(error: ShopError):
+    status = 404 if isinstance(error, (OrderNotFound, ProductMissing)) else 409
     return jsonify(message=error.message, error=type(error).__name__), status
 
 
@@ -83,17 +85,14 @@ def order(order_id: int):
 @bp.post("/orders/<int:order_id>/ship")
 def ship(order_id: int):
     """Body {"tracking_note": str}; a paid order becomes shipped and the shopper is told."""
-    rt = shop()
-    notices = shipping.ship(rt.db, order_id, str(_json().get("tracking_note") or ""))
-    rt.delivery.send_now(notices)
+    shipping.ship(shop().db, order_id, str(_json().get("tracking_note") or ""))
     return jsonify(id=order_id, status="shipped")
 
 
 @bp.post("/orders/<int:order_id>/cancel")
 def cancel(order_id: int):
     """An unpaid order is cancelled and its stock returned."""
-    rt = shop()
-    rt.delivery.send_now(admin_orders.cancel(rt.db, order_id))
+    order_service.cancel(shop().db, order_id)
     return jsonify(id=order_id, status="cancelled")
 
 
@@ -115,8 +114,3 @@ def _plain(value):
         return value.isoformat()
     return value
 
-
-@bp.errorhandler(Exception)
-def unexpected_error(error: Exception):
-    log.exception("event=admin_api_error path=%s", request.path)
-    return jsonify(message="internal error"), 500

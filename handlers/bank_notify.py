@@ -3,6 +3,7 @@ import logging
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
+from handlers.notifier import Pushing
 from services import payments
 from sinopac.errors import BankConnectionError, SinoPacError
 
@@ -15,7 +16,7 @@ bp = Blueprint("sinopac", __name__, url_prefix="/sinopac")
 def notify():
     """BackendURL (§8.1): JSON {ShopNo, PayToken}. Trust nothing in it but the PayToken,
     which we take to the bank's OrderPayQuery; answer {"Status":"S"} once handled."""
-    rt = current_app.extensions["shop"]
+    rt = current_app.extensions["runtime"]
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return jsonify(Status="F", Message="body must be JSON {ShopNo, PayToken}"), 400
@@ -40,7 +41,7 @@ def notify():
 @bp.route("/return", methods=["GET", "POST"])
 def shopper_return():
     """ReturnURL: the shopper's browser after the card page, with a form POST of ShopNo/PayToken."""
-    rt = current_app.extensions["shop"]
+    rt = current_app.extensions["runtime"]
     pay_token = request.form.get("PayToken") or request.args.get("PayToken")
     paid, order = False, None
     if pay_token and request.values.get("ShopNo") == rt.settings.sinopac_shop_no:
@@ -57,10 +58,11 @@ def shopper_return():
 
 
 def _settle(rt, pay_token: str):
-    """OrderPayQuery (the client verifies the bank's Sign) → apply once → send the push."""
+    """OrderPayQuery (the client verifies the bank's Sign) → apply once.
+
+    The shopper's push leaves from a background sender: the bank (or the shopper's browser)
+    is answered without waiting for LINE.
+    """
     response = rt.bank.order_pay_query(pay_token)
     result = payments.result_from_pay_query(response)
-    applied = payments.apply_payment_result(rt.db, result)
-    if applied:
-        rt.delivery.send_now(applied.queued)
-    return applied
+    return payments.apply_payment_result(rt.db.answering(Pushing(wait=False)), result)

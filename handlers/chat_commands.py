@@ -3,6 +3,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from models.catalog import MAX_ID
+
 MAX_NUMBER = 10**6
 
 
@@ -92,7 +94,7 @@ def _cart(cleaned: str):
     if not match:
         return Malformed("cart_usage")
     product, amount = match.group(1), NUMBER.match(match.group(2))
-    if not product.isdigit() or not amount or len(product) > 9:
+    if not product.isdigit() or not amount or len(product) > 10 or int(product) > MAX_ID:
         return Malformed("cart_usage")
     sign, digits = amount.groups()
     value = int(digits)

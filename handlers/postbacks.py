@@ -3,8 +3,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from handlers.chat_commands import ChangeCart, Checkout, ShowCart, ShowOrders, ShowProducts
-
-MAX_ID = 2**31 - 1
+from models.catalog import MAX_ID
 METHODS = {"atm": "A", "card": "C"}
 
 

@@ -7,8 +7,7 @@ import traceback
 
 from db import inbox
 from handlers import line_events
-from models import messages
-from services.answers import push_to
+from models.events import EventFailed
 
 log = logging.getLogger(__name__)
 
@@ -88,12 +87,10 @@ class InboxWorker:
     def _record_failure(self, row: dict, error: str, give_up: bool) -> None:
         attempts = row.get("attempts") or 1
         user_id = (row["event"].get("source") or {}).get("userId")
-        with self.rt.db.transaction() as cur:
-            inbox.mark_failed(cur, row["webhook_event_id"], error, give_up=give_up,
+
+        def work(uow):
+            inbox.mark_failed(uow.cur, row["webhook_event_id"], error, give_up=give_up,
                               retry_in_seconds=min(300, 5 * 2 ** attempts))
-            apology = None
             if user_id and (attempts == 1 or give_up):
-                apology = push_to(cur, user_id, [messages.text("error_generic",
-                                                               row.get("language"))])
-        if apology:
-            self.rt.delivery.send_now([apology])
+                uow.record(EventFailed(user_id))
+        self.rt.db.run(work)

@@ -1,6 +1,6 @@
 """Cart rules: what a quantity change may do."""
 from models.errors import InvalidQuantity, OutOfStock, UnknownProduct
-from models.records import CartLine, Product
+from models.records import Product
 
 MAX_LINE_QUANTITY = 999
 
@@ -23,7 +23,3 @@ def new_quantity(product: Product | None, product_id: int, in_cart: int, amount:
     if quantity > product.stock:
         raise OutOfStock(name=product.name, stock=product.stock)
     return quantity
-
-
-def cart_total(lines: list[CartLine]) -> int:
-    return sum(line.amount for line in lines)

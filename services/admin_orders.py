@@ -1,11 +1,9 @@
-"""The shop owner's view of orders: finding them, reading one, cancelling an unpaid one."""
+"""The shop owner's view of orders: finding them and reading one (cancelling: services/orders.py)."""
 from dataclasses import dataclass
 
 from db import orders, payments, shoppers
-from models import messages
-from models.admin_errors import NotCancellable, OrderMissing
+from models.errors import OrderNotFound
 from models.records import Order, PaymentAttempt
-from services.answers import push_to
 
 PAGE_SIZE = 50
 
@@ -39,30 +37,11 @@ def find(db, where: OrderFilter) -> tuple[list[dict], int]:
 def detail(db, order_id: int) -> OrderDetail:
     """An order with its snapshot lines, shopper name and payment attempts.
 
-    :raise OrderMissing: no such order.
+    :raise OrderNotFound: no such order.
     """
     with db.transaction() as cur:
         order = orders.get_order(cur, order_id)
         if order is None:
-            raise OrderMissing()
+            raise OrderNotFound()
         return OrderDetail(order, shoppers.get_display_name(cur, order.user_id),
                            payments.list_attempts_for_order(cur, order_id))
-
-
-def cancel(db, order_id: int) -> list[dict]:
-    """The shop cancels an unpaid order: stock goes back, open payments are voided, the shopper is told.
-
-    Returns the queued outbox rows to send after commit.
-    :raise OrderMissing: no such order.
-    :raise NotCancellable: it is not pending any more.
-    """
-    def work(cur):
-        order = orders.get_order(cur, order_id, for_update=True)
-        if order is None:
-            raise OrderMissing()
-        if not orders.release_orders(cur, "cancelled", order_id=order_id):
-            raise NotCancellable()
-        language = shoppers.get_language(cur, order.user_id)
-        return [push_to(cur, order.user_id, [messages.text(
-            "order_cancelled", language, order_id=order_id)])]
-    return db.run(work)

@@ -2,15 +2,14 @@
 from datetime import datetime, timedelta, timezone
 
 from db import carts, orders, shoppers
-from models import messages
 from models.errors import EmptyCart, RecipientMissing, SoldOut
-from services.answers import Answer
+from models.events import OrderPlaced
 from services.coupons import claim_for_checkout
 from services.orders import release_overdue
 
 
-def checkout(db, answer: Answer, *, hold_minutes: int, now: datetime | None = None) -> int:
-    """Reserve every cart line and create the order in one transaction; returns its id.
+def checkout(db, user_id: str, *, hold_minutes: int, now: datetime | None = None) -> OrderPlaced:
+    """Reserve every cart line and create the order in one transaction.
 
     The shopper's coupon is applied (and spent) when it covers the subtotal.
     :raise EmptyCart: nothing to order.
@@ -18,36 +17,35 @@ def checkout(db, answer: Answer, *, hold_minutes: int, now: datetime | None = No
     :raise SoldOut: some line can't be covered; nothing was reserved, the cart is kept.
     """
     try:
-        return db.run(lambda cur: _place_order(cur, answer, hold_minutes, now))
+        return db.run(lambda uow: _place_order(uow, user_id, hold_minutes, now))
     except SoldOut:
         # Overdue orders may hold the missing units: release them and try once more.
         if not db.run(release_overdue):
             raise
-        return db.run(lambda cur: _place_order(cur, answer, hold_minutes, now))
+        return db.run(lambda uow: _place_order(uow, user_id, hold_minutes, now))
 
 
-def _place_order(cur, answer: Answer, hold_minutes: int, now: datetime | None) -> int:
+def _place_order(uow, user_id: str, hold_minutes: int, now: datetime | None) -> OrderPlaced:
+    cur = uow.cur
     now = now or datetime.now(timezone.utc)
-    lines = carts.get_cart(cur, answer.user_id)
+    lines = carts.get_cart(cur, user_id)
     if not lines:
         raise EmptyCart()
-    recipient = shoppers.get_recipient(cur, answer.user_id)
+    recipient = shoppers.get_recipient(cur, user_id)
     if recipient is None:
         raise RecipientMissing()
-    subtotal = sum(line.amount for line in lines)
-    coupon_id, discount = claim_for_checkout(cur, answer.user_id, subtotal, now)
-    total = subtotal - discount
+    coupon_id, totals = claim_for_checkout(cur, user_id, lines, now)
     expires_at = now + timedelta(minutes=hold_minutes)
     order_id = orders.insert_order(
-        cur, user_id=answer.user_id, lines=lines, subtotal=subtotal, discount=discount,
-        total=total, coupon_id=coupon_id, expires_at=expires_at, recipient=recipient)
+        cur, user_id=user_id, lines=lines, subtotal=totals.subtotal, discount=totals.discount,
+        total=totals.total, coupon_id=coupon_id, expires_at=expires_at, recipient=recipient)
     # Stock is taken last, so the busiest rows (a hot product) stay locked only until commit.
     # Raising below rolls back the order, the coupon and the reservation together.
-    taken, short = orders.reserve_lines(cur, answer.user_id, lines)
+    taken, short = orders.reserve_lines(cur, user_id, lines)
     if taken < len(lines):
         raise EmptyCart()  # another checkout of this same cart got there first
     if short:
         raise SoldOut(names="、".join(short))
-    answer.send(cur, messages.order_created(order_id, lines, subtotal, discount, total,
-                                            expires_at, answer.language, recipient))
-    return order_id
+    placed = OrderPlaced(user_id, order_id, lines, totals, expires_at, recipient)
+    uow.record(placed)
+    return placed

@@ -138,7 +138,7 @@ class Shop:
 
     def __init__(self, app, line, bank, public_url):
         self.app = app
-        self.rt = app.extensions["shop"]
+        self.rt = app.extensions["runtime"]
         self.line = line
         self.bank = bank
         self.url = public_url
@@ -229,6 +229,13 @@ class Shop:
         before = len(self.bank.notifications)
         (self.bank.decline if decline else self.bank.pay)(order_no)
         self.bank.wait_for_notifications(before + 1)
+        self.wait_for_delivery()
+
+    def wait_for_delivery(self, timeout: float = 5.0) -> None:
+        """Wait until every queued message was tried once (pushes for the bank leave in the
+        background, after the bank was answered)."""
+        assert self.wait_until(lambda: not self.sql(
+            "SELECT 1 FROM outbox WHERE status = 'pending' AND last_error IS NULL"), timeout)
 
     def wait_until(self, condition, timeout=5.0):
         deadline = time.monotonic() + timeout

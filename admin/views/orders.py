@@ -5,8 +5,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import shop
-from models.admin_errors import AdminError, OrderMissing
+from models.errors import OrderNotFound, ShopError
 from services import admin_orders, shipping
+from services import orders as order_service
 from services.admin_orders import PAGE_SIZE, OrderFilter
 from services.reports import taipei_day_start
 
@@ -50,7 +51,7 @@ def order(order_id: int):
     """
     try:
         found = admin_orders.detail(shop().db, order_id)
-    except OrderMissing:
+    except OrderNotFound:
         abort(404)
     return render_template("admin/orders/detail.html", detail=found, order=found.order)
 
@@ -58,13 +59,11 @@ def order(order_id: int):
 @bp.post("/orders/<int:order_id>/ship")
 def ship_order(order_id: int):
     """Mark a paid order shipped; the shopper is pushed the news with the tracking note."""
-    rt = shop()
     try:
-        notices = shipping.ship(rt.db, order_id, request.form.get("tracking_note", ""))
-    except AdminError as error:
+        shipping.ship(shop().db, order_id, request.form.get("tracking_note", ""))
+    except ShopError as error:
         flash(error.message, "error")
     else:
-        rt.delivery.send_now(notices)
         flash(f"訂單 #{order_id} 已標記出貨，並已通知顧客。", "success")
     return redirect(url_for("admin.order", order_id=order_id), 303)
 
@@ -72,12 +71,10 @@ def ship_order(order_id: int):
 @bp.post("/orders/<int:order_id>/cancel")
 def cancel_order(order_id: int):
     """Cancel an unpaid order; its stock goes back on sale and the shopper is told."""
-    rt = shop()
     try:
-        notices = admin_orders.cancel(rt.db, order_id)
-    except AdminError as error:
+        order_service.cancel(shop().db, order_id)
+    except ShopError as error:
         flash(error.message, "error")
     else:
-        rt.delivery.send_now(notices)
         flash(f"訂單 #{order_id} 已取消，庫存已退回。", "success")
     return redirect(url_for("admin.order", order_id=order_id), 303)

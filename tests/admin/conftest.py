@@ -65,4 +65,5 @@ def pay_order(shop, user_id: str, order_id: int) -> str:
     shop.bank.pay(order_no)
     assert shop.wait_until(lambda: shop.sql(
         "SELECT status FROM orders WHERE id = %s", (order_id,))[0]["status"] == "paid")
+    shop.wait_for_delivery()
     return order_no

@@ -27,7 +27,7 @@ def sandbox_shop(database_url):
     yield running
     for server in running["servers"]:
         server.shutdown()
-    rt = running["app"].extensions["shop"]
+    rt = running["app"].extensions["runtime"]
     rt.worker.stop()
     rt.db.close()
     running["line_state"].close()

@@ -119,6 +119,7 @@ def test_repeated_and_out_of_order_notices_apply_once(shop):
         response = shop.app.test_client().post(
             "/sinopac/notify", json={"ShopNo": "NA0249_001", "PayToken": payment.pay_token})
         assert response.get_json() == {"Status": "S"}
+    shop.wait_for_delivery()
     assert len(shop.bot_messages(user)) == pushes
     assert shop.order(order_id)["status"] == "paid" and shop.stock(1) == 4
 
@@ -145,7 +146,7 @@ def test_concurrent_duplicate_notices_push_once(shop):
     for thread in threads:
         thread.join()
     shop.bank.wait_for_notifications(1)
-    shop.work()
+    shop.wait_for_delivery()
     paid_notices = [m for m in shop.bot_messages(user)[before:] if "已收到訂單" in message_text(m)]
     assert len(paid_notices) == 1
 

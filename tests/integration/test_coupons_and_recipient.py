@@ -2,7 +2,6 @@
 import threading
 
 from services import checkout
-from services.answers import Answer
 from models.errors import ShopError
 from tests.conftest import message_text
 
@@ -96,7 +95,7 @@ def test_two_concurrent_checkouts_share_one_coupon(shop):
     def buy():
         barrier.wait()
         try:
-            outcomes.append(checkout.checkout(shop.rt.db, Answer(user_id=uid), hold_minutes=60))
+            outcomes.append(checkout.checkout(shop.rt.db, uid, hold_minutes=60))
         except ShopError as error:
             outcomes.append(type(error).__name__)
 
