@@ -70,6 +70,3 @@ def get_cart(cur, user_id: str) -> list[CartLine]:
     )
     return [CartLine(**row) for row in cur.fetchall()]
 
-
-def clear_cart(cur, user_id: str) -> None:
-    cur.execute("DELETE FROM cart_items WHERE user_id = %(user_id)s", {"user_id": user_id})

@@ -79,7 +79,8 @@ def test_a_crashed_event_is_retried_and_its_late_reply_becomes_a_push(shop, monk
     assert shop.sql("SELECT count(*) AS n FROM cart_items")[0]["n"] == 0
     # Two minutes later the retry runs: the reply token is stale, so the answer is pushed.
     shop.sql("""UPDATE inbox SET locked_until = now(),
-                event = jsonb_set(event, '{timestamp}', to_jsonb((extract(epoch FROM now()) * 1000 - 120000)::bigint))""")
+                event = jsonb_set(event, '{timestamp}',
+                                  to_jsonb((extract(epoch FROM now()) * 1000 - 120000)::bigint))""")
     shop.work()
     assert shop.sql("SELECT quantity FROM cart_items")[0]["quantity"] == 2
     last = shop.line.conversation(user)[-1]

@@ -102,7 +102,8 @@ def test_notice_for_another_shop_or_without_token_changes_nothing(shop):
 
 def _signed_pay_query_response(inner_status="S", tamper=False):
     hash_id = crypto.hash_id(*HASH_KEYS)
-    nonce = "NjM3Njc5NTg1MTE2NjUuNDozZGE0ODA2YmEyZGJmYjMyMDg4ODg3YjNkMmNiNmE2YjU5OWNhZjNhZmEzYWVlZGYwM2U5M2Y3Y2UyOWYyY2Yy"
+    nonce = ("NjM3Njc5NTg1MTE2NjUuNDozZGE0ODA2YmEyZGJmYjMyMDg4ODg3YjNkMmNiNmE2YjU5"
+             "OWNhZjNhZmEzYWVlZGYwM2U5M2Y3Y2UyOWYyY2Yy")
     message = {"ShopNo": SHOP_NO, "PayToken": "a" * 64, "Date": "202611241200", "Status": "S",
                "Description": "S0000 – 處理成功",
                "TSResultContent": {"APType": "PayOut", "TSNo": "NA024900000001",
