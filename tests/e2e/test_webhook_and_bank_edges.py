@@ -7,7 +7,8 @@ import responses
 
 from sandbox.line_webhook_sender import sign
 from sinopac import crypto
-from tests.conftest import CHANNEL_SECRET, HASH_KEYS, SHOP_NO, all_text, message_text
+from tests.support.messages import all_text, message_text
+from tests.support.settings import CHANNEL_SECRET, HASH_KEYS, SHOP_NO
 
 
 def post_webhook(shop, body: bytes, signature=None, content_type="application/json; charset=utf-8"):
