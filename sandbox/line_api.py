@@ -84,8 +84,10 @@ def _retry_conflict(sent: list | None) -> None:
 
 
 def _inject_fault() -> None:
-    """Apply a test's fault knob: fail now, or deliver and then lose the answer."""
+    """Apply a test's fault knob: fail now, deliver and then lose the answer, or hang."""
     fault = state().take_fault()
+    if fault == "hang":
+        state().hang_released.wait(timeout=30)
     if fault == "before":
         raise LineApiError(500, "Internal server error")
     if fault == "after":

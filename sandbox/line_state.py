@@ -3,7 +3,6 @@
 Tests and benchmarks inspect it directly: users, per-user conversations, reply tokens, retry keys,
 rich menus and counters. Rules cited as §x refer to ../shared/refs/line-platform.md.
 """
-
 import secrets
 import threading
 import time
@@ -26,7 +25,6 @@ def new_user_id() -> str:
 @dataclass
 class User:
     """A shopper; `blocked` is set by unfollow and cleared by follow (§2.4 push to blocked users)."""
-
     user_id: str
     display_name: str
     language: str = "zh-TW"
@@ -42,7 +40,6 @@ class User:
 @dataclass
 class ReplyToken:
     """A reply token issued with a webhook event (§2.3)."""
-
     user_id: str
     event_timestamp_ms: int
     delivered_at: float
@@ -52,7 +49,6 @@ class ReplyToken:
 @dataclass
 class RichMenu:
     """A rich menu object plus its uploaded image (§6)."""
-
     rich_menu_id: str
     menu: dict
     image: bytes | None = None
@@ -94,10 +90,11 @@ class LineState:
         self._rich_menus: dict[str, RichMenu] = {}
         self._default_rich_menu_id: str | None = None
         self._counters = _Counters()
-        # Fault knobs for tests: the next `fail_next` reply/push calls answer 500, either
-        # before delivering ("before") or after delivering, as if the answer were lost ("after").
+        # Fault knobs for tests: the next `fail_next` reply/push calls answer 500 before delivering
+        # ("before") or after, as if the answer were lost ("after"), or hang until released ("hang").
         self.fail_next = 0
         self.fail_mode = "before"
+        self.hang_released = threading.Event()
         self._errors: deque = deque(maxlen=_KEPT_ERRORS)
         self._message_seq = 500000000000000000
         self.webhook = WebhookSender(self, timeout=webhook_timeout)
