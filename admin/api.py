@@ -8,8 +8,6 @@ from werkzeug.exceptions import HTTPException
 
 from admin.auth import shop
 from admin.views.orders import order_filter
-from models.admin_errors import ProductMissing
-from models.errors import OrderNotFound, ShopError
 from services import admin_accounts, admin_catalog, admin_orders, orders as order_service
 from services import shipping
 
@@ -40,12 +38,6 @@ def authenticate():
 @bp.errorhandler(HTTPException)
 def http_error(error: HTTPException):
     return jsonify(message=error.description), error.code
-
-
-@bp.errorhandler(ShopError)
-def refused(error: ShopError):
-    status = 404 if isinstance(error, (OrderNotFound, ProductMissing)) else 409
-    return jsonify(message=error.message, error=type(error).__name__), status
 
 
 @bp.get("/products")

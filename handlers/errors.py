@@ -4,7 +4,8 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from models.errors import ShopError
+from models.admin_errors import ProductMissing
+from models.errors import OrderNotFound, ShopError
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,8 @@ def handle_error(error: Exception):
     if isinstance(error, HTTPException):
         return error  # aborts render as usual (the admin API words them as JSON itself)
     if isinstance(error, ShopError):
-        status, message = 409, error.message
+        status = 404 if isinstance(error, (OrderNotFound, ProductMissing)) else 409
+        message = error.message
         log.info("event=request_refused path=%s error=%s", request.path, type(error).__name__)
     else:
         status, message = 500, "系統發生錯誤，請稍後再試。(internal error)"
@@ -32,4 +34,5 @@ def handle_error(error: Exception):
         return jsonify(Status="F", Message="internal error"), status
     if request.path.startswith("/admin/") and not request.path.startswith("/admin/api/"):
         return render_template("admin/error.html", message=message), status
-    return jsonify(message=message), status
+    named = {"error": type(error).__name__} if status != 500 else {}
+    return jsonify(message=message, **named), status
