@@ -13,6 +13,7 @@ from pathlib import Path
 from app import create_app
 from db import products
 from db.migrate import init_db
+from models.catalog import parse_catalog
 from sandbox.line_emulator import LineState, create_line_emulator, serve_in_thread
 from services import catalog
 from sinopac.emulator import create_emulator
@@ -45,13 +46,13 @@ def start(host: str, bot_port: int, line_port: int, bank_port: int, shop_name: s
         "PUBLIC_BASE_URL": bot_url, "SHOP_NAME": shop_name, "WORKER_THREADS": "2",
         **({"DATABASE_URL": database_url} if database_url else {}),
     })
-    rt = app.extensions["shop"]
+    rt = app.extensions["runtime"]
     init_db(rt.db)
     with rt.db.statement() as cur:
         empty = not products.list_products(cur, include_hidden=True)
     if empty:
-        items = catalog.parse_catalog(json.loads(DEMO_CATALOG.read_text(encoding="utf-8")),
-                                      base_url=bot_url)
+        items = parse_catalog(json.loads(DEMO_CATALOG.read_text(encoding="utf-8")),
+                              base_url=bot_url)
         catalog.import_catalog(rt.db, items)
     rt.worker.start()
     bot_server, _ = serve_in_thread(app, host, bot_port)
