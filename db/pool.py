@@ -119,9 +119,13 @@ class Database:
                 self.deliver(queued, context)
             return result
 
-    def answering(self, context) -> "Answering":
-        """This database as seen by the handler of one chat event (`context` says whom to reply)."""
-        return Answering(self, context)
+    def with_context(self, context) -> "BoundDatabase":
+        """This database for one caller: `context` says whom messages answer and whether to wait.
+
+        The LINE handler passes the chat event's reply context; the bank's notice passes one that
+        doesn't wait for LINE. Use cases can't tell the difference.
+        """
+        return BoundDatabase(self, context)
 
     def _getconn(self, pool):
         # The pool raises instead of waiting when every connection is out; wait briefly.
@@ -139,8 +143,8 @@ class Database:
                 self._pool = None
 
 
-class Answering:
-    """A Database bound to a reply context: use cases run on it exactly as on the Database."""
+class BoundDatabase:
+    """A Database bound to a caller's context: use cases run on it exactly as on the Database."""
 
     def __init__(self, db: Database, context):
         self._db = db

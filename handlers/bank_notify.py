@@ -65,4 +65,4 @@ def _settle(rt, pay_token: str):
     """
     response = rt.bank.order_pay_query(pay_token)
     result = payments.result_from_pay_query(response)
-    return payments.apply_payment_result(rt.db.answering(Pushing(wait=False)), result)
+    return payments.apply_payment_result(rt.db.with_context(Pushing(wait=False)), result)

@@ -36,7 +36,7 @@ def handle(rt, raw: dict, language: str | None) -> None:
     """Work one inbox event; a ShopError becomes a helpful answer, anything else propagates."""
     event = parse_event(raw)
     context = reply_context(raw, language)
-    db = rt.db.answering(context)
+    db = rt.db.with_context(context)
     try:
         if isinstance(event, MessageEvent) and isinstance(event.message, TextMessageContent):
             handle_text_message(rt, db, context, event.message.text)
@@ -125,7 +125,7 @@ def handle_follow(rt, context: ReplyContext) -> None:
         log.info("event=profile_unavailable error=%s", type(error).__name__)
         language, display_name = context.language, None
     context = replace(context, language=language)
-    shoppers.follow(rt.db.answering(context), context.user_id, display_name, language,
+    shoppers.follow(rt.db.with_context(context), context.user_id, display_name, language,
                     rt.settings.shop_name, coupon=offer_from(rt.settings))
 
 
