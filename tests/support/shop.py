@@ -48,15 +48,20 @@ class Shop:
         return self.bot_messages(user_id)[seen:]
 
     def work(self, timeout: float = 10.0) -> None:
-        """Process every claimable event here, and wait for those leased to background workers."""
+        """Process every claimable event here, and wait for those leased to background workers.
+
+        A background worker marks its event done at commit and sends the reply just after, so
+        the wait ends only when the messages were tried too.
+        """
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.rt.worker.run_pending():
                 continue
             if not self.sql("SELECT 1 FROM inbox WHERE status = 'pending' AND locked_until > now() "
                             "AND last_error IS NULL"):
-                return
+                break
             time.sleep(0.02)
+        self.wait_for_delivery(max(0.5, deadline - time.monotonic()))
 
     def bot_messages(self, user_id: str) -> list[dict]:
         return [entry["message"] for entry in self.line.conversation(user_id)
