@@ -4,6 +4,7 @@ import logging.config
 
 import click
 from flask import Flask, jsonify
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import admin
 from config import load_settings
@@ -25,6 +26,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     _configure_logging(settings.log_level)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
+    if settings.trusted_proxy_hops:
+        # The client address and scheme come from X-Forwarded-For/-Proto only as far as the PaaS
+        # router set them: a client can't choose its address (the login brake counts per address).
+        # Not X-Forwarded-Host: routers pass a client's own through.
+        hops = settings.trusted_proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     rt = build_runtime(settings)
     app.extensions["runtime"] = rt
     # Workers start with the first request a process serves (a health check will do), not at

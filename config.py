@@ -1,11 +1,10 @@
 """Settings, read once from the environment (12-factor)."""
-import hashlib
-import hmac
 import os
 from dataclasses import dataclass, fields
 from typing import Mapping
 
 SINOPAC_SANDBOX_URL = "https://apisbx.sinopac.com/funBIZ-Sbx/QPay.WebAPI/api"
+LINEPAY_SANDBOX_URL = "https://sandbox-api-pay.line.me"
 
 REQUIRED = (
     "LINE_CHANNEL_SECRET",
@@ -18,6 +17,8 @@ REQUIRED = (
     "SINOPAC_X_KEY_ID",
     "PUBLIC_BASE_URL",
 )
+# Outside local use nothing may fall back to a local default (see `is_production`).
+REQUIRED_IN_PRODUCTION = ("DATABASE_URL", "SECRET_KEY")
 
 
 class ConfigError(RuntimeError):
@@ -55,9 +56,16 @@ class Settings:
     coupon_min_spend: int = 300
     coupon_days: int = 30
     log_level: str = "INFO"
-    # Signs the admin session cookie; unset, it is derived from the channel secret (see flask_secret_key).
+    # Signs the admin session cookie; unset (local use only), admin.security generates one.
     secret_key: str | None = None
     low_stock_threshold: int = 5
+    # LINE Pay is optional: offered only when both channel id and secret are set.
+    linepay_channel_id: str | None = None
+    linepay_channel_secret: str | None = None
+    linepay_api_url: str = LINEPAY_SANDBOX_URL
+    production: bool = False
+    # Proxies in front of the app whose X-Forwarded-* headers are believed (the PaaS router).
+    trusted_proxy_hops: int = 0
 
     @property
     def hash_keys(self) -> tuple[str, str, str, str]:
@@ -65,12 +73,9 @@ class Settings:
                 self.sinopac_hash_b1, self.sinopac_hash_b2)
 
     @property
-    def flask_secret_key(self) -> str:
-        """SECRET_KEY, or a key every process derives alike from the LINE channel secret."""
-        if self.secret_key:
-            return self.secret_key
-        return hmac.new(self.line_channel_secret.encode(), b"flask-session-key",
-                        hashlib.sha256).hexdigest()
+    def linepay_enabled(self) -> bool:
+        """True when a LINE Pay channel is configured."""
+        return bool(self.linepay_channel_id and self.linepay_channel_secret)
 
     def __repr__(self) -> str:
         # Never let a secret reach a log line through repr().
@@ -84,11 +89,18 @@ def load_settings(overrides: Mapping[str, object] | None = None,
     :raise ConfigError: naming every missing required variable at once.
     """
     source = {**environ, **(overrides or {})}
-    missing = [name for name in REQUIRED if not str(source.get(name) or "").strip()]
+    production = is_production(source)
+    required = REQUIRED + (REQUIRED_IN_PRODUCTION if production else ())
+    missing = [name for name in required if not str(source.get(name) or "").strip()]
+    public_url = str(source.get("PUBLIC_BASE_URL") or "").strip()
+    if production and public_url and not public_url.startswith("https://"):
+        missing.append("PUBLIC_BASE_URL (https:// in production)")
     if missing:
         raise ConfigError("missing required settings: " + ", ".join(missing))
-    values = {}
+    values = {"production": production, "trusted_proxy_hops": 1 if production else 0}
     for field in fields(Settings):
+        if field.name == "production":
+            continue
         raw = source.get(field.name.upper())
         if raw is None or raw == "":
             continue
@@ -101,9 +113,25 @@ def load_settings(overrides: Mapping[str, object] | None = None,
     if values.get("coupon_value", 50) <= 0 or (
             values.get("coupon_kind") == "percent" and values["coupon_value"] > 100):
         raise ConfigError("COUPON_VALUE must be > 0 (and ≤ 100 for percent)")
+    if ("linepay_channel_id" in values) != ("linepay_channel_secret" in values):
+        raise ConfigError("LINEPAY_CHANNEL_ID and LINEPAY_CHANNEL_SECRET go together: "
+                          "set both to offer LINE Pay, or neither")
+    if values["trusted_proxy_hops"] < 0:
+        raise ConfigError("TRUSTED_PROXY_HOPS must be 0 or more")
     values["public_base_url"] = values["public_base_url"].rstrip("/")
     values["sinopac_api_url"] = values.get("sinopac_api_url", SINOPAC_SANDBOX_URL).rstrip("/")
+    values["linepay_api_url"] = values.get("linepay_api_url", LINEPAY_SANDBOX_URL).rstrip("/")
     return Settings(**values)
+
+
+def is_production(source: Mapping[str, str]) -> bool:
+    """Production on a PaaS dyno (Heroku and look-alikes set DYNO) or when APP_ENV=production.
+
+    Anything else is local use (the sandbox, tests, a laptop): embedded PostgreSQL and a
+    generated SECRET_KEY are allowed there, and only there.
+    """
+    return bool(str(source.get("DYNO") or "").strip()) or \
+        str(source.get("APP_ENV") or "").strip().lower() == "production"
 
 
 def _coerce(kind, raw):

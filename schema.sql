@@ -101,6 +101,23 @@ CREATE INDEX IF NOT EXISTS payment_attempts_order_idx ON payment_attempts (order
 -- The bank's web ATM page for a virtual account (OrderCreate ATMParam.WebAtmURL).
 ALTER TABLE payment_attempts ADD COLUMN IF NOT EXISTS atm_web_url text;
 
+-- Money given back on a paid order: by card through the bank (OrderMaintain R; the row is
+-- committed 'pending' before the bank call, 'done' once the bank took it, 'failed' if it
+-- refused), or by a bank transfer the owner made for an ATM payment ('atm_transfer').
+CREATE TABLE IF NOT EXISTS refunds (
+    id         bigserial PRIMARY KEY,
+    order_id   bigint NOT NULL REFERENCES orders (id),
+    attempt_id bigint REFERENCES payment_attempts (id),
+    amount     integer NOT NULL CHECK (amount > 0),
+    method     text NOT NULL CHECK (method IN ('card', 'atm_transfer')),
+    status     text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'failed')),
+    reason     text NOT NULL DEFAULT '',
+    note       text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    created_by bigint                            -- admins.id, like stock_adjustments.admin_id
+);
+CREATE INDEX IF NOT EXISTS refunds_order_idx ON refunds (order_id);
+
 -- Every LINE event, stored before LINE gets its 200; a redelivery is a no-op.
 CREATE TABLE IF NOT EXISTS inbox (
     webhook_event_id text PRIMARY KEY,
@@ -150,10 +167,17 @@ CREATE TABLE IF NOT EXISTS admins (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS admins_api_token_idx ON admins (api_token_hash);
 
--- Failed admin logins, per email: the login refuses after a burst, whichever process serves it.
-CREATE TABLE IF NOT EXISTS login_failures (
-    id        bigserial PRIMARY KEY,
-    email     text NOT NULL,
-    failed_at timestamptz NOT NULL DEFAULT now()
+-- Bumped by logout, a password change and `revoke-sessions`: every older session cookie is refused.
+ALTER TABLE admins ADD COLUMN IF NOT EXISTS session_version integer NOT NULL DEFAULT 0;
+
+-- Login attempts per (email, client address), and per email alone (address '*'): the brake on
+-- guessing. A row is locked while an attempt is counted, before any password is checked.
+CREATE TABLE IF NOT EXISTS login_throttle (
+    email           text NOT NULL,
+    address         text NOT NULL,
+    attempts        integer NOT NULL DEFAULT 0,
+    last_attempt_at timestamptz,
+    blocked_until   timestamptz,
+    PRIMARY KEY (email, address)
 );
-CREATE INDEX IF NOT EXISTS login_failures_email_idx ON login_failures (email, failed_at);
+CREATE INDEX IF NOT EXISTS login_throttle_last_attempt_idx ON login_throttle (last_attempt_at);

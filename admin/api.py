@@ -7,9 +7,9 @@ from flask import Blueprint, abort, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from admin.auth import shop
-from admin.views.orders import order_filter
-from services import admin_accounts, admin_catalog, admin_orders, orders as order_service
-from services import shipping
+from admin.views.orders import csv_download, order_filter
+from services import admin_accounts, admin_catalog, admin_orders, reports, shipping
+from services import orders as order_service
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,12 @@ def orders():
                                                 if k != "total_count"}) for row in rows])
 
 
+@bp.get("/orders.csv")
+def orders_csv():
+    """The shipping list as CSV; the same query as /orders (status, from, to, q)."""
+    return csv_download(reports.shipping_list(shop().db, order_filter(request.args)))
+
+
 @bp.get("/orders/<int:order_id>")
 def order(order_id: int):
     """One order with its lines, shopper and payment attempts."""
@@ -86,6 +92,12 @@ def cancel(order_id: int):
     """An unpaid order is cancelled and its stock returned."""
     order_service.cancel(shop().db, order_id)
     return jsonify(id=order_id, status="cancelled")
+
+
+@bp.route("/<path:unknown>", methods=("GET", "POST", "PUT", "PATCH", "DELETE"))
+def not_found(unknown: str):
+    """Any other path: 404 JSON, once the token is checked (so strangers learn nothing)."""
+    abort(404, "no such API endpoint")
 
 
 def _json() -> dict:

@@ -2,6 +2,7 @@
 import hmac
 import logging
 import secrets
+import time
 from datetime import timedelta
 
 import click
@@ -15,7 +16,8 @@ from services import admin_accounts
 
 log = logging.getLogger(__name__)
 
-PUBLIC_ENDPOINTS = {"admin.login"}
+PUBLIC_ENDPOINTS = {"admin.login", "admin.static"}
+# Counted from login, whatever the owner does meanwhile: a stolen cookie dies within this.
 SESSION_LIFETIME = timedelta(hours=12)
 
 
@@ -33,8 +35,7 @@ def guard():
     """
     if "admin.api" in request.blueprints:
         return None
-    admin_id = session.get("admin_id")
-    g.admin = admin_accounts.get_admin(shop().db, admin_id) if admin_id else None
+    g.admin = _session_owner()
     if g.admin is None and request.endpoint not in PUBLIC_ENDPOINTS:
         if request.method == "GET":
             return redirect(url_for("admin.login", next=request.full_path))
@@ -45,6 +46,21 @@ def guard():
         if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
             return render_template("admin/error.html", message="表單已過期，請重新整理頁面後再送出。"), 400
     return None
+
+
+def _session_owner() -> dict | None:
+    """The owner of a live session: the account's current session version, not yet expired."""
+    admin_id = session.get("admin_id")
+    if not admin_id:
+        return None
+    admin = admin_accounts.get_admin(shop().db, admin_id)
+    issued_at = session.get("issued_at")
+    if (admin is None or session.get("session_version") != admin["session_version"]
+            or not isinstance(issued_at, int)
+            or time.time() - issued_at > SESSION_LIFETIME.total_seconds()):
+        session.clear()
+        return None
+    return admin
 
 
 @bp.app_template_global()
@@ -62,16 +78,23 @@ def login():
         return render_template("admin/login.html", email="")
     email = request.form.get("email", "")
     try:
-        admin = admin_accounts.log_in(shop().db, email, request.form.get("password", ""))
+        # request.remote_addr is the client as the trusted proxies saw it (ProxyFix in app.py).
+        admin = admin_accounts.log_in(shop().db, email, request.form.get("password", ""),
+                                      request.remote_addr)
     except AdminError as error:
-        log.info("event=admin_login_failed locked=%s", isinstance(error, LoginLocked))
+        locked = isinstance(error, LoginLocked)
+        log.info("event=admin_login_failed locked=%s", locked)
         flash(error.message, "error")
-        status = 429 if isinstance(error, LoginLocked) else 401
-        return render_template("admin/login.html", email=email), status
+        page = render_template("admin/login.html", email=email)
+        if locked:
+            return page, 429, {"Retry-After": str(error.retry_after)}
+        return page, 401
     # A new session on login, so a token planted before it (session fixation) is worthless.
     session.clear()
     session.permanent = True
     session["admin_id"] = admin["id"]
+    session["session_version"] = admin["session_version"]
+    session["issued_at"] = int(time.time())
     log.info("event=admin_login admin_id=%s", admin["id"])
     return redirect(_safe_next(request.args.get("next")), 303)
 
@@ -85,7 +108,8 @@ def _safe_next(target: str | None) -> str:
 
 @bp.post("/logout")
 def logout():
-    """End the session."""
+    """End every session of this owner (a copied cookie included), not just this browser's."""
+    admin_accounts.end_sessions(shop().db, g.admin["email"])
     session.clear()
     flash("已登出。", "info")
     return redirect(url_for("admin.login"), 303)
@@ -114,3 +138,15 @@ def create_admin_token_command(email):
     except AdminError as error:
         raise click.ClickException(error.message) from None
     click.echo(token)
+
+
+@click.command("revoke-sessions")
+@click.argument("email")
+@with_appcontext
+def revoke_sessions_command(email):
+    """Log the account out everywhere: every session cookie issued so far stops working."""
+    try:
+        admin_accounts.end_sessions(shop().db, email)
+    except AdminError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Every session of {admin_accounts.normalise_email(email)} has ended.")

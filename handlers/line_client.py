@@ -1,6 +1,7 @@
 """The LINE Messaging API, one keep-alive client per process."""
 import json
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from linebot.v3.messaging import ApiClient, ApiException, Configuration, MessagingApi
@@ -11,6 +12,7 @@ from handlers.delivery import LineSendError
 log = logging.getLogger(__name__)
 
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
+MAX_MULTICAST_TO = 500  # line-platform.md §12
 
 
 @dataclass(frozen=True)
@@ -19,8 +21,17 @@ class Profile:
     language: str | None
 
 
+@dataclass(frozen=True)
+class Quota:
+    """This month's messages: the target limit (None: no limit set) and how many were used."""
+
+    limit: int | None
+    used: int
+
+
 class LineMessenger:
-    """Reply, push and profile calls; every call has a timeout (the SDK has none by default)."""
+    """Reply, push, multicast, quota and profile calls; every call has a timeout (the SDK has
+    none by default)."""
 
     def __init__(self, base_url: str, access_token: str, timeout: float):
         configuration = Configuration(host=base_url.rstrip("/"), access_token=access_token)
@@ -44,6 +55,25 @@ class LineMessenger:
             if error.status != 409:
                 raise
 
+    def multicast(self, user_ids: list[str], messages: list[dict], retry_key: str) -> None:
+        """Send to 1–500 users with LINE's retry key: a repeat of an accepted batch is answered
+        409, not resent (line-platform.md §2.5)."""
+        if not 1 <= len(user_ids) <= MAX_MULTICAST_TO:
+            raise ValueError(f"multicast takes 1 to {MAX_MULTICAST_TO} user ids")
+        try:
+            self._post("/v2/bot/message/multicast", {"to": list(user_ids), "messages": messages},
+                       {"X-Line-Retry-Key": retry_key})
+        except LineSendError as error:
+            if error.status != 409:
+                raise
+
+    def quota(self) -> Quota:
+        """The month's target limit and use (line-platform.md §11); LineSendError on failure."""
+        with _line_errors():
+            limit = self._api.get_message_quota(_request_timeout=self._timeout)
+            usage = self._api.get_message_quota_consumption(_request_timeout=self._timeout)
+        return Quota(limit.value if limit.type == "limited" else None, usage.total_usage)
+
     def get_profile(self, user_id: str) -> Profile:
         profile = self._api.get_profile(user_id, _request_timeout=self._timeout)
         return Profile(profile.display_name, profile.language)
@@ -54,21 +84,28 @@ class LineMessenger:
         The SDK's request models would re-validate every Flex node with pydantic, which costs
         more CPU than all the rest of an event; our builders are tested against LINE's limits.
         """
-        try:
+        with _line_errors():
             self._client.call_api(
                 path, "POST", header_params={**JSON_HEADERS, **(headers or {})}, body=body,
                 auth_settings=["Bearer"], response_types_map={}, _preload_content=True,
                 _return_http_data_only=True, _request_timeout=self._timeout)
-        except ApiException as error:
-            message = _error_message(error.body)
-            status = error.status
-            log.warning("event=line_api_error status=%s request_id=%s message=%s", status,
-                        (error.headers or {}).get("x-line-request-id"), message)
-            raise LineSendError(status, message, retry=status >= 500 or status == 429,
-                                token_spent=status == 400 and "reply token" in message) from None
-        except (HTTPError, OSError) as error:
-            # A refused connection or a timeout surfaces as urllib3's error, not ApiException.
-            raise LineSendError(None, type(error).__name__, retry=True) from None
+
+
+@contextmanager
+def _line_errors():
+    """Turn the SDK's and urllib3's failures into LineSendError, logged once."""
+    try:
+        yield
+    except ApiException as error:
+        message = _error_message(error.body)
+        status = error.status
+        log.warning("event=line_api_error status=%s request_id=%s message=%s", status,
+                    (error.headers or {}).get("x-line-request-id"), message)
+        raise LineSendError(status, message, retry=status >= 500 or status == 429,
+                            token_spent=status == 400 and "reply token" in message) from None
+    except (HTTPError, OSError) as error:
+        # A refused connection or a timeout surfaces as urllib3's error, not ApiException.
+        raise LineSendError(None, type(error).__name__, retry=True) from None
 
 
 def _error_message(body) -> str:

@@ -10,7 +10,7 @@ bp = Blueprint("product_images", __name__)
 def product_image(product_id: int):
     """A generated PNG with the product's name.
 
-    :raise 404: no such product.
+    :raise 404: no such product, or a hidden one (its name stays private).
     """
     png = product_placeholder(current_app.extensions["runtime"].db, product_id)
     if png is None:

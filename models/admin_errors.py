@@ -19,7 +19,12 @@ class LoginRefused(AdminError):
 
 
 class LoginLocked(AdminError):
-    message = "登入失敗次數過多，請 15 分鐘後再試。"
+    """Too many tries: `retry_after` seconds until the next one is checked."""
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        wait = f"{-(-retry_after // 60)} 分鐘" if retry_after >= 60 else f"{retry_after} 秒"
+        super().__init__(f"登入失敗次數過多，請 {wait}後再試。")
 
 
 class InvalidProduct(AdminError):

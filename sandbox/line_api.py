@@ -20,6 +20,7 @@ bp.register_blueprint(richmenu_bp)
 
 _USER_ID = re.compile(r"U[0-9a-f]{32}")
 _QUOTABLE = frozenset({"text", "sticker", "image"})
+MONTHLY_LIMIT = "You have reached your monthly limit."
 AUTH_FAILED = "Authentication failed. Confirm that the access token in the authorization header is valid."
 
 
@@ -83,6 +84,23 @@ def _retry_conflict(sent: list | None) -> None:
     request.environ["line.request_id"] = request_id
 
 
+def _send_counted(user_ids: list[str], sent: list | None) -> None:
+    """Take the quota for those who will get the messages, then accept the retry key.
+
+    Blocked and unknown users are not counted (§11); over the limit nothing is sent (429),
+    and a repeated retry key (409) gives back what it took.
+    """
+    reachable = sum(1 for user_id in user_ids
+                    if (user := state().user(user_id)) is not None and not user.blocked)
+    if not state().quota.take(reachable):
+        raise LineApiError(429, MONTHLY_LIMIT)
+    try:
+        _retry_conflict(sent)
+    except LineApiError:
+        state().quota.give_back(reachable)
+        raise
+
+
 def _inject_fault() -> None:
     """Apply a test's fault knob: fail now, deliver and then lose the answer, or hang."""
     fault = state().take_fault()
@@ -137,7 +155,7 @@ def push():
     if state().user(str(body.get("to", ""))) is None:
         raise LineApiError(400, "Failed to send messages")
     sent = _sent(messages)
-    _retry_conflict(sent)
+    _send_counted([body["to"]], sent)
     _deliver(body["to"], messages, "push")
     state().count("pushes")
     return _ok({"sentMessages": sent})
@@ -145,7 +163,8 @@ def push():
 
 @bp.post("/message/multicast")
 def multicast():
-    """Send to up to 500 user IDs; unknown or blocked users are skipped silently."""
+    """Send to up to 500 user IDs; unknown or blocked users are skipped silently (§12)."""
+    _inject_fault()
     body = json_body()
     messages = _checked_messages(body)
     to = body.get("to")
@@ -154,11 +173,23 @@ def multicast():
     for i, user_id in enumerate(to):
         if not isinstance(user_id, str) or not _USER_ID.fullmatch(user_id):
             raise LineApiError(400, f"The property, to[{i}], in the request body is invalid")
-    _retry_conflict(None)
+    _send_counted(to, None)
     for user_id in to:
         _deliver(user_id, messages, "multicast")
     state().count("multicasts")
     return _ok({})
+
+
+@bp.get("/message/quota")
+def quota():
+    """The month's target limit (§11)."""
+    return _ok(state().quota.quota_json())
+
+
+@bp.get("/message/quota/consumption")
+def quota_consumption():
+    """Messages sent this month: push and multicast, per recipient (§11)."""
+    return _ok(state().quota.consumption_json())
 
 
 @bp.post("/message/validate/<kind>")

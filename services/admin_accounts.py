@@ -1,17 +1,18 @@
 """Shop-owner accounts: creating them, logging in (with a brake on guessing) and API tokens."""
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
 from functools import cache
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from db import admins
+from models import login_throttle
 from models.admin_errors import InvalidAccount, LoginLocked, LoginRefused, UnknownAdmin
 
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
 MIN_PASSWORD = 8
+MAX_EMAIL = 254  # RFC 5321
+# The login_throttle address that stands for "any address": the per-account ceiling.
+ACCOUNT_WIDE = "*"
 
 
 def normalise_email(email: str) -> str:
@@ -24,36 +25,48 @@ def create_admin(db, email: str, password: str) -> int:
     :raise InvalidAccount: no plausible email, or a password shorter than 8 characters.
     """
     email = normalise_email(email)
-    if "@" not in email or len(password) < MIN_PASSWORD:
+    if "@" not in email or len(email) > MAX_EMAIL or len(password) < MIN_PASSWORD:
         raise InvalidAccount()
     with db.transaction() as cur:
         return admins.save_admin(cur, email, generate_password_hash(password))
 
 
-def log_in(db, email: str, password: str, now: datetime | None = None) -> dict:
-    """The account for these credentials.
+def log_in(db, email: str, password: str, address: str) -> dict:
+    """The account for these credentials, tried from the client `address`.
 
-    Failures are counted per email in PostgreSQL, so every process applies the same brake.
-    :raise LoginLocked: 5 failures within 15 minutes; even the right password waits.
+    The try is counted and committed before the password is checked, one row lock at a time,
+    so racing requests get no more checks than the brake allows (models/login_throttle.py).
+    :raise LoginLocked: too many tries from this address (or for the account); not checked.
     :raise LoginRefused: unknown email or wrong password (the same answer for both).
     """
     email = normalise_email(email)
-    now = now or datetime.now(timezone.utc)
+    if len(email) > MAX_EMAIL:
+        raise LoginRefused()
+    address = (address or "unknown")[:64]
     with db.transaction() as cur:
-        if admins.count_login_failures(cur, email, now - FAILURE_WINDOW) >= MAX_FAILURES:
-            raise LoginLocked()
+        # Always the address row first, then the account row: no two logins lock in a cycle.
+        verdict = _count_try(cur, email, address, login_throttle.PER_ADDRESS)
+        if verdict.allowed:
+            verdict = _count_try(cur, email, ACCOUNT_WIDE, login_throttle.PER_ACCOUNT)
         admin = admins.get_admin_by_email(cur, email)
-        # Hash even for an unknown email, so timing doesn't reveal which accounts exist.
-        stored = admin["password_hash"] if admin else _decoy_hash()
-        if admin is None or not check_password_hash(stored, password):
-            admins.record_login_failure(cur, email, now - FAILURE_WINDOW)
-            failed = True
-        else:
-            admins.clear_login_failures(cur, email)
-            failed = False
-    if failed:
-        raise LoginRefused()  # raised after commit: the failure must stay recorded
-    return {"id": admin["id"], "email": admin["email"]}
+    if not verdict.allowed:
+        raise LoginLocked(verdict.retry_after)
+    # Hash even for an unknown email, so timing doesn't reveal which accounts exist.
+    stored = admin["password_hash"] if admin else _decoy_hash()
+    if not check_password_hash(stored, password) or admin is None:
+        raise LoginRefused()
+    with db.transaction() as cur:
+        admins.forgive_success(cur, email, address, ACCOUNT_WIDE)
+    return {"id": admin["id"], "email": admin["email"],
+            "session_version": admin["session_version"]}
+
+
+def _count_try(cur, email: str, address: str, brake):
+    tally, now = admins.lock_throttle(cur, email, address)
+    verdict = login_throttle.next_try(brake, tally, now)
+    if verdict.allowed:
+        admins.save_throttle(cur, email, address, verdict.tally, now - brake.forget_after)
+    return verdict
 
 
 @cache
@@ -62,8 +75,19 @@ def _decoy_hash() -> str:
 
 
 def get_admin(db, admin_id: int) -> dict | None:
+    """The account with its current session version (sessions of older versions are over)."""
     with db.transaction() as cur:
         return admins.get_admin(cur, admin_id)
+
+
+def end_sessions(db, email: str) -> None:
+    """End every session of the account at once (logout, `revoke-sessions`).
+
+    :raise UnknownAdmin: no account with this email.
+    """
+    with db.transaction() as cur:
+        if admins.end_sessions(cur, normalise_email(email)) is None:
+            raise UnknownAdmin()
 
 
 def issue_api_token(db, email: str) -> str:

@@ -63,9 +63,15 @@ class QPayClient:
         reply = self._call("OrderPayQuery", message, retry=True)
         return OrderPayQueryResponse.from_message(reply)
 
-    def order_maintain(self, order_no: str, command: str, amount: int | None = None,
+    def order_maintain(self, order_no: str, command: str = "R", amount: int | None = None,
                        remark: str | None = None) -> OrderMaintainResponse:
-        """Capture (P), cancel (C) or refund (R) a card order; never retried (not idempotent)."""
+        """Refund (R, the default), capture (P) or cancel (C) a card order (§8.3).
+
+        `amount` is whole NT$ (a partial refund; None: all that is left), sent × 100.
+        Never retried: it is not idempotent, so after a timeout ask `order_query`
+        what the bank already refunded (RefundAmount).
+        :raise BankRejectedError: the bank refused; its Description says why.
+        """
         message = {"ShopNo": self.shop_no, "OrderNo": order_no, "Command": command}
         if amount is not None:
             message["Amount"] = to_minor(amount)

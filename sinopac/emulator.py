@@ -101,6 +101,10 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
                 not crypto.verify(message, envelope["Nonce"], shop.hash_id, envelope["Sign"]):
             return _reject(BAD_SIGN)
         reply = handle(state, shop.shop_no, envelope["APIService"], message, public_url())
+        if state.take_drop():
+            # Done, but the answer is lost: the caller times out and must ask OrderQuery.
+            time.sleep(state.hang_seconds)
+            abort(500)
         reply_nonce = state.issue_nonce(shop.shop_no)
         return _bank_json({
             "Version": "1.0.0", "ShopNo": shop.shop_no, "APIService": envelope["APIService"],
@@ -198,8 +202,14 @@ def _add_knobs(app: Flask, state: EmulatorState) -> None:
             state.fail_next = int(body.get("fail_next", state.fail_next))
             state.fail_mode = body.get("fail_mode", state.fail_mode)
             state.hang_seconds = float(body.get("hang_seconds", state.hang_seconds))
+            state.drop_next = int(body.get("drop_next", state.drop_next))
+            state.refuse_next = int(body.get("refuse_next", state.refuse_next))
+            state.refuse_description = str(body.get("refuse_description",
+                                                    state.refuse_description))
             return jsonify(latency=state.latency, fail_next=state.fail_next,
-                           fail_mode=state.fail_mode, hang_seconds=state.hang_seconds)
+                           fail_mode=state.fail_mode, hang_seconds=state.hang_seconds,
+                           drop_next=state.drop_next, refuse_next=state.refuse_next,
+                           refuse_description=state.refuse_description)
 
     @app.get("/_emulator/orders")
     def orders():

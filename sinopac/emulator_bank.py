@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from .emulator_state import EmulatedOrder, EmulatorState, bank_date, now_taipei
+from .emulator_state import EmulatedOrder, EmulatorState, Refund, bank_date, now_taipei
 
 SUCCESS = "S0000 – 處理成功"
 MISSING_FIELD = "E0201 – 必要欄位未填"
@@ -21,6 +21,7 @@ BAD_COMMAND = "E0207 – 維護指令不正確"
 SHOP_MISMATCH = "E0208 – 商店代號不符"
 NOT_FOUND = "E0301 – 查無交易資料"
 BAD_ORDER_STATE = "E0302 – 訂單狀態不允許此操作"
+ATM_NOT_REFUNDABLE = "E0303 – ATM 交易無法線上退款"
 METHOD_DISABLED = "E0602 – 收款方式未啟用"
 
 _FORBIDDEN = re.compile(r"['\"%]")
@@ -163,11 +164,20 @@ def _query_row(order: EmulatedOrder, public_url: str) -> dict:
     row = {"OrderNo": order.order_no, "TSNo": order.ts_no, "TSDate": bank_date(order.created),
            "PayDate": order.pay_date or "", "Amount": order.amount, "PayType": order.pay_type,
            "PayStatus": order.pay_status(), "ExpireDate": expire,
-           "RefundFlag": "Y" if order.refunded_amount else "N",
-           "RefundDate": order.refund_date or "", "RefundAmount": order.refunded_amount,
+           "RefundFlag": "Y" if order.refunds else "N",
+           # RefundStatus: our own codes (no public table, §8.3): "R" partly, "A" all refunded.
+           "RefundStatus": _refund_status(order),
+           "RefundDate": order.refunds[-1].date if order.refunds else "",
+           "RefundAmount": order.refunded_amount,
            "PrdtName": message["PrdtName"], **_params(message)}
     row.update(_pay_links(order, public_url))
     return row
+
+
+def _refund_status(order: EmulatedOrder) -> str:
+    if not order.refunds:
+        return ""
+    return "A" if order.refunded_amount >= order.amount else "R"
 
 
 def order_pay_query(state: EmulatorState, shop_no: str, message: dict, public_url: str) -> dict:
@@ -191,25 +201,36 @@ def order_pay_query(state: EmulatorState, shop_no: str, message: dict, public_ur
 
 
 def order_maintain(state: EmulatorState, shop_no: str, message: dict, public_url: str) -> dict:
-    """OrderMaintain (§8.3): capture P, cancel C or refund R of a paid card order."""
+    """OrderMaintain (§8.3): capture P, cancel C or refund R of a paid card order.
+
+    R takes a partial Amount (minor units, whole NT$) up to what is left; ATM
+    orders cannot be refunded through the API (the shop transfers the money back).
+    """
     _require(message, "OrderNo", "Command")
     command = message["Command"]
     if command not in ("P", "C", "R"):
         raise Refusal(BAD_COMMAND)
+    if _FORBIDDEN.search(str(message.get("Remark") or "")):
+        raise Refusal(FORBIDDEN_CHARS)
     try:
         order = state.find_order(message["OrderNo"], shop_no)
     except KeyError:
         raise Refusal(NOT_FOUND) from None
+    refusal = state.take_refusal()
+    if refusal:
+        raise Refusal(refusal)
     with state.lock:
         left = order.amount - order.refunded_amount
-        if order.pay_type != "C" or not order.paid or left <= 0:
+        if order.pay_type == "A":
+            raise Refusal(ATM_NOT_REFUNDABLE)
+        if not order.paid or left <= 0:
             raise Refusal(BAD_ORDER_STATE)
         amount = message.get("Amount", left) if command == "R" else left
-        if not _positive_int(amount) or amount > left:
+        if not _positive_int(amount) or amount % 100 or amount > left:
             raise Refusal(BAD_AMOUNT)
         if command in ("C", "R"):
-            order.refunded_amount += amount
-            order.refund_date = bank_date(now_taipei())
+            order.refunds.append(Refund(command, amount, bank_date(now_taipei()),
+                                        message.get("Remark")))
     return {"OrderNo": order.order_no, "ShopNo": shop_no, "TSNo": order.ts_no,
             "Command": command, "Amount": amount, "Date": bank_date(now_taipei()),
             "Status": "S", "Description": SUCCESS}

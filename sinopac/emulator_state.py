@@ -51,6 +51,16 @@ class Payment:
 
 
 @dataclass
+class Refund:
+    """One accepted OrderMaintain R (or C) on a card order; Amount in minor units."""
+
+    command: str
+    amount: int
+    date: str
+    remark: str | None
+
+
+@dataclass
 class EmulatedOrder:
     """An order as the bank keeps it; Amount in minor units as on the wire."""
 
@@ -62,8 +72,7 @@ class EmulatedOrder:
     card_token: str | None = None
     paid: bool = False
     pay_date: str | None = None
-    refunded_amount: int = 0
-    refund_date: str | None = None
+    refunds: list[Refund] = field(default_factory=list)
     payments: list[Payment] = field(default_factory=list)
 
     @property
@@ -77,6 +86,10 @@ class EmulatedOrder:
     @property
     def pay_type(self) -> str:
         return self.message["PayType"]
+
+    @property
+    def refunded_amount(self) -> int:
+        return sum(refund.amount for refund in self.refunds)
 
     def pay_status(self) -> str:
         """Return the §8.3 PayStatus code: 1A200/1A400 ATM, 1C200/1C400 card."""
@@ -99,6 +112,11 @@ class EmulatorState:
         self.fail_next = 0
         self.fail_mode = "500"
         self.hang_seconds = 5.0
+        # Knobs: carry out the next `drop_next` calls but lose their answers (the caller
+        # times out); refuse the next `refuse_next` OrderMaintain calls with this Description.
+        self.drop_next = 0
+        self.refuse_next = 0
+        self.refuse_description = "E0304 – 銀行拒絕此交易"
         self._nonces: dict[str, str] = {}
         self._ts_counter = 0
         self._notified = threading.Condition(self.lock)
@@ -129,6 +147,22 @@ class EmulatorState:
                 return None
             self.fail_next -= 1
             return self.fail_mode
+
+    def take_drop(self) -> bool:
+        """Consume one `drop_next` knob."""
+        with self.lock:
+            if self.drop_next <= 0:
+                return False
+            self.drop_next -= 1
+            return True
+
+    def take_refusal(self) -> str | None:
+        """Consume one `refuse_next` knob; return the Description to refuse with, or None."""
+        with self.lock:
+            if self.refuse_next <= 0:
+                return None
+            self.refuse_next -= 1
+            return self.refuse_description
 
     def add_order(self, shop_no: str, message: dict) -> EmulatedOrder | None:
         """Store a new order; None if the shop already has this OrderNo."""
@@ -241,6 +275,7 @@ class EmulatorState:
                      "Amount": o.amount, "PayType": o.pay_type, "PayStatus": o.pay_status(),
                      "PayDate": o.pay_date, "AtmPayNo": o.atm_pay_no,
                      "RefundedAmount": o.refunded_amount,
+                     "Refunds": [vars(refund) for refund in o.refunds],
                      "PayTokens": [p.pay_token for p in o.payments]}
                     for o in self.orders.values()]
 

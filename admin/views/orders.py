@@ -1,12 +1,14 @@
-"""Order pages: the filtered list (flagged first), the detail, ship and cancel."""
-from datetime import date, timedelta
+"""Order pages: the filtered list (flagged first), its CSV shipping list, the detail, ship
+and cancel."""
+from datetime import date, datetime, timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import shop
 from models.errors import OrderNotFound, ShopError
-from services import admin_orders, shipping
+from models.order import TAIPEI
+from services import admin_orders, reports, shipping
 from services import orders as order_service
 from services.admin_orders import PAGE_SIZE, OrderFilter
 from services.reports import taipei_day_start
@@ -22,6 +24,19 @@ def orders():
     pages = max(1, -(-total // PAGE_SIZE))
     return render_template("admin/orders/list.html", orders=rows, total=total, page=where.page,
                            pages=pages, statuses=STATUSES, args=request.args)
+
+
+@bp.get("/orders.csv")
+def orders_csv():
+    """The shipping list of the orders the list's filter matches, as a CSV download."""
+    return csv_download(reports.shipping_list(shop().db, order_filter(request.args)))
+
+
+def csv_download(text: str) -> Response:
+    """A CSV attachment named after today's Taipei date."""
+    day = datetime.now(TAIPEI).strftime("%Y%m%d")
+    return Response(text.encode("utf-8"), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="orders-{day}.csv"'})
 
 
 def order_filter(args) -> OrderFilter:

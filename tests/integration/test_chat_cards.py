@@ -110,3 +110,11 @@ def test_the_bot_serves_placeholder_pictures_for_its_products(shop):
     assert response.status_code == 200 and response.headers["Content-Type"] == "image/png"
     assert response.content.startswith(b"\x89PNG")
     assert requests.get(f"{shop.url}/static/products/99.png", timeout=5).status_code == 404
+
+
+def test_a_hidden_products_picture_and_name_are_not_served(shop):
+    shop.add_product(1, name="下季新品（未公開）")
+    shop.sql("UPDATE products SET active = false WHERE id = 1")
+    response = requests.get(f"{shop.url}/static/products/1.png", timeout=5)
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] != "image/png"

@@ -25,6 +25,46 @@ def test_settings_never_show_secrets_in_repr(database_url):
     assert settings.sinopac_api_url == "http://b/api"
 
 
+def _production(database_url, **changes) -> dict:
+    settings = settings_for(database_url, "http://l", "http://b", "https://shop.example.tw",
+                            SECRET_KEY="k" * 64)
+    settings.update(changes)
+    return {name: value for name, value in settings.items() if value is not None}
+
+
+@pytest.mark.parametrize("switch", [{"DYNO": "web.1"}, {"APP_ENV": "production"}])
+def test_production_refuses_to_start_without_its_database_key_and_https_naming_them_all(
+        database_url, switch):
+    with pytest.raises(ConfigError) as error:
+        load_settings(_production(database_url, DATABASE_URL=None, SECRET_KEY=None,
+                                  PUBLIC_BASE_URL="http://shop.example.tw", **switch),
+                      environ={})
+    message = str(error.value)
+    for name in ("DATABASE_URL", "SECRET_KEY", "PUBLIC_BASE_URL (https:// in production)"):
+        assert name in message
+    settings = load_settings(_production(database_url, **switch), environ={})
+    assert settings.production and settings.trusted_proxy_hops == 1
+
+
+def test_local_use_allows_embedded_postgres_and_a_generated_key_and_trusts_no_proxy(database_url):
+    settings = load_settings(settings_for(None, "http://l", "http://b", "http://127.0.0.1:8000"),
+                             environ={"APP_ENV": "development"})
+    assert not settings.production
+    assert settings.database_url is None and settings.secret_key is None
+    assert settings.trusted_proxy_hops == 0
+    assert load_settings(_production(database_url, TRUSTED_PROXY_HOPS="2", DYNO="web.1"),
+                         environ={}).trusted_proxy_hops == 2
+
+
+def test_a_local_app_keeps_its_generated_key_across_restarts(database_url, tmp_path):
+    from admin.security import local_secret_key
+
+    first = local_secret_key(str(tmp_path / "instance"))
+    assert local_secret_key(str(tmp_path / "instance")) == first
+    assert len(first) == 64
+    assert oct((tmp_path / "instance" / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
 def test_init_db_is_idempotent(shop):
     runner = shop.app.test_cli_runner()
     for _ in range(2):

@@ -1,11 +1,14 @@
 """The chat page in headless Debian Chromium, driven by Playwright, against the tiny SDK bot."""
 
+import uuid
 from pathlib import Path
 
 import pytest
 from linebot.v3.messaging import (FlexContainer, FlexMessage, MessageAction, PostbackAction, QuickReply,
                                   QuickReplyItem, TextMessage)
 from linebot.v3.webhooks import MessageEvent, PostbackEvent
+
+from handlers.line_client import LineMessenger
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 
@@ -102,3 +105,16 @@ def test_a_shopper_chats_taps_flex_and_quick_replies_and_switches(line, page, ma
     assert texts == ["hello", None]
     xiaoming = line.state.user_by_name("小明").user_id
     assert "hello" not in [e["message"].get("text") for e in line.state.conversation(xiaoming)]
+
+
+def test_a_multicast_shows_in_each_recipients_chat(line, page):
+    recipients = [line.state.user_by_name(name).user_id for name in ("小明", "Alice")]
+    LineMessenger(line.emulator_url, line.state.access_token, timeout=5).multicast(
+        recipients, [{"type": "text", "text": "新品上架：凍頂烏龍"}], str(uuid.uuid4()))
+    expect = sync_api.expect
+    page.goto(f"{line.emulator_url}/chat")
+    for user_id in recipients:
+        page.get_by_test_id("user-switcher").select_option(user_id)
+        expect(page.get_by_test_id("bubble-bot").last).to_contain_text("新品上架：凍頂烏龍")
+    page.get_by_test_id("user-switcher").select_option(line.state.user_by_name("小華").user_id)
+    expect(page.get_by_test_id("bubble-bot")).to_have_count(0)
