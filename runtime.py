@@ -31,7 +31,8 @@ def build_runtime(settings: Settings) -> Runtime:
     messenger = LineMessenger(settings.line_api_base_url, settings.line_channel_access_token,
                               settings.http_timeout)
     bank = QPayClient(settings.sinopac_api_url, settings.sinopac_shop_no, settings.hash_keys,
-                      settings.sinopac_x_key_id, timeout=settings.http_timeout)
+                      settings.sinopac_x_key_id, timeout=settings.http_timeout,
+                      create_timeout=settings.bank_timeout)
     delivery = Delivery(db, messenger)
     # Every use case's events become outbox rows before its commit and are sent after it.
     db.notify, db.deliver = notifier.queue_messages, delivery.deliver
@@ -46,5 +47,5 @@ def build_runtime(settings: Settings) -> Runtime:
             atm_expire_days=settings.atm_expire_days,
             card_hold_minutes=settings.card_hold_minutes),
     )
-    rt.worker = InboxWorker(rt, settings.worker_threads)
+    rt.worker = InboxWorker(rt, settings.worker_threads, settings.inbox_lease_seconds)
     return rt

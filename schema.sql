@@ -118,6 +118,21 @@ CREATE TABLE IF NOT EXISTS refunds (
 );
 CREATE INDEX IF NOT EXISTS refunds_order_idx ON refunds (order_id);
 
+-- Every bank notice (BackendURL / ReturnURL PayToken), stored before the bank gets its answer and
+-- confirmed with OrderPayQuery by the workers; a replayed token is a no-op.
+CREATE TABLE IF NOT EXISTS bank_notices (
+    pay_token    text PRIMARY KEY,
+    status       text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'dead')),
+    order_id     bigint,                         -- known once the bank confirmed the token
+    attempts     integer NOT NULL DEFAULT 0,
+    locked_until timestamptz NOT NULL DEFAULT now(),
+    last_error   text,
+    received_at  timestamptz NOT NULL DEFAULT now(),
+    processed_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS bank_notices_pending_idx ON bank_notices (locked_until)
+    WHERE status = 'pending';
+
 -- Every LINE event, stored before LINE gets its 200; a redelivery is a no-op.
 CREATE TABLE IF NOT EXISTS inbox (
     webhook_event_id text PRIMARY KEY,
@@ -131,6 +146,13 @@ CREATE TABLE IF NOT EXISTS inbox (
     processed_at     timestamptz
 );
 CREATE INDEX IF NOT EXISTS inbox_pending_idx ON inbox (locked_until) WHERE status = 'pending';
+-- Fenced leases (a fresh token per lease) and per-shopper order: LINE's timestamp, then arrival.
+ALTER TABLE inbox ADD COLUMN IF NOT EXISTS lease_token uuid;
+ALTER TABLE inbox ADD COLUMN IF NOT EXISTS event_ts bigint;
+CREATE SEQUENCE IF NOT EXISTS inbox_arrival_seq;
+ALTER TABLE inbox ADD COLUMN IF NOT EXISTS arrival bigint NOT NULL DEFAULT nextval('inbox_arrival_seq');
+CREATE INDEX IF NOT EXISTS inbox_shopper_line_idx ON inbox (user_id, event_ts, arrival)
+    WHERE status = 'pending';
 
 -- Every message to a shopper, stored in the transaction that caused it, sent after commit.
 CREATE TABLE IF NOT EXISTS outbox (

@@ -141,3 +141,15 @@ def forgive_success(cur, email: str, address: str, account_key: str) -> None:
         """,
         {"email": email, "address": address, "account_key": account_key},
     )
+
+
+def prune_login_throttle(cur, days: int) -> int:
+    """Forget login tallies untouched for `days` (the throttle only looks back a day)."""
+    cur.execute(
+        """
+        DELETE FROM login_throttle
+        WHERE last_attempt_at < now() - make_interval(days => %(days)s)
+        """,
+        {"days": days},
+    )
+    return cur.rowcount

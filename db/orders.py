@@ -164,8 +164,17 @@ def list_orders_for(cur, user_id: str, limit: int = 5) -> list[Order]:
 
 
 def extend_hold(cur, order_id: int, expires_at: datetime) -> None:
-    cur.execute("UPDATE orders SET expires_at = %(at)s WHERE id = %(id)s AND status = 'pending'",
-                {"at": expires_at, "id": order_id})
+    """Hold a pending order at least until `expires_at`; a hold is never shortened.
+
+    An earlier attempt (an ATM account) stays payable at the bank until its own deadline,
+    so the hold is the latest deadline of the attempts made.
+    """
+    cur.execute(
+        """
+        UPDATE orders SET expires_at = GREATEST(expires_at, %(at)s)
+        WHERE id = %(id)s AND status = 'pending'
+        """,
+        {"at": expires_at, "id": order_id})
 
 
 def mark_paid(cur, order_id: int) -> None:
@@ -174,13 +183,17 @@ def mark_paid(cur, order_id: int) -> None:
 
 
 def flag_order(cur, order_id: int, note: str) -> None:
-    """Put an order in front of the shop owner (paid after expiry, paid twice, wrong amount)."""
+    """Put an order in front of the shop owner (paid after expiry, paid twice, wrong amount).
+
+    A note already there is not added again: a replayed notice flags once.
+    """
     cur.execute(
         """
         UPDATE orders
         SET flagged = true,
             flag_note = concat_ws(' / ', flag_note, %(note)s::text)
         WHERE id = %(id)s
+          AND position(%(note)s::text IN coalesce(flag_note, '')) = 0
         """,
         {"id": order_id, "note": note},
     )

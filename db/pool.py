@@ -36,7 +36,7 @@ class Database:
         self._pool: ThreadedConnectionPool | None = None
         self._lock = threading.Lock()
         # Set once by the runtime: notify(uow) turns recorded events into queued outbox rows
-        # before commit; deliver(rows, context) sends them after.
+        # before commit; deliver(rows) sends them after.
         self.notify = None
         self.deliver = None
 
@@ -91,6 +91,18 @@ class Database:
             raise
         finally:
             pool.putconn(conn, close=broken or bool(conn.closed))
+            if broken:
+                self._discard_idle(pool)
+
+    @staticmethod
+    def _discard_idle(pool) -> None:
+        """A server that dropped one connection (restart, failover, a blip) dropped them all:
+        close the idle ones, so the next requests connect afresh instead of failing in turn."""
+        # psycopg2's pool has no public way to drop only its idle connections.
+        with pool._lock:
+            idle, pool._pool = pool._pool, []
+        for conn in idle:
+            conn.close()
 
     def ping(self) -> None:
         """One round trip; raises if the database doesn't answer."""
@@ -116,15 +128,12 @@ class Database:
                 time.sleep(0.01 * (attempt + 1))
                 continue
             if queued and self.deliver:
-                self.deliver(queued, context)
+                self.deliver(queued)
             return result
 
     def with_context(self, context) -> "BoundDatabase":
-        """This database for one caller: `context` says whom messages answer and whether to wait.
-
-        The LINE handler passes the chat event's reply context; the bank's notice passes one that
-        doesn't wait for LINE. Use cases can't tell the difference.
-        """
+        """This database for one caller: `context` says whom messages answer (the LINE handler
+        passes the chat event's reply context). Use cases can't tell the difference."""
         return BoundDatabase(self, context)
 
     def _getconn(self, pool):

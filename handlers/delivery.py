@@ -1,7 +1,5 @@
 """Sending queued messages: reply while the token is fresh, else push; retry until LINE accepts."""
 import logging
-import queue
-import threading
 from datetime import datetime, timezone
 
 from db import outbox
@@ -28,36 +26,13 @@ class Delivery:
     def __init__(self, db, messenger):
         self.db = db
         self.messenger = messenger
-        self._background: queue.Queue | None = None
-        self._lock = threading.Lock()
 
-    def deliver(self, queued: list[dict], context=None) -> None:
+    def deliver(self, queued: list[dict]) -> None:
         """Send rows a transaction just committed (`enqueue` leased them to this process).
 
-        `Database.run` calls this after every commit. A caller that mustn't wait for LINE
-        (`context.wait` false: the bank's notice) gets them sent by a background thread.
+        `Database.run` calls this after every commit: the one place that sends after commit.
         """
-        if context is None or getattr(context, "wait", True):
-            self._send_rows(queued)
-        else:
-            self._sender().put(queued)
-
-    def _sender(self) -> queue.Queue:
-        # Started on first use, in the process that serves (threads don't survive a fork).
-        with self._lock:
-            if self._background is None:
-                self._background = queue.Queue()
-                threading.Thread(target=self._send_in_background, name="outbox-sender",
-                                 daemon=True).start()
-            return self._background
-
-    def _send_in_background(self) -> None:
-        while True:
-            rows = self._background.get()
-            try:
-                self._send_rows(rows)
-            except Exception:  # the rows stay leased; the poller resends them
-                log.exception("event=background_send_failed")
+        self._send_rows(queued)
 
     def send_pending(self, limit: int = 20) -> int:
         """Send messages whose sender died or failed earlier; returns how many were sent."""

@@ -1,6 +1,7 @@
 """The LINE Messaging API, one keep-alive client per process."""
 import json
 import logging
+import math
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ log = logging.getLogger(__name__)
 
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 MAX_MULTICAST_TO = 500  # line-platform.md §12
+LOADING_TIMEOUT = 2.0
 
 
 @dataclass(frozen=True)
@@ -74,11 +76,25 @@ class LineMessenger:
             usage = self._api.get_message_quota_consumption(_request_timeout=self._timeout)
         return Quota(limit.value if limit.type == "limited" else None, usage.total_usage)
 
+    def show_loading(self, user_id: str, seconds: float) -> None:
+        """LINE's loading animation in the shopper's chat for about `seconds`; best effort.
+
+        Any message we send ends it early. A short timeout: the animation must never delay
+        the work it is shown for.
+        """
+        try:
+            self._post("/v2/bot/chat/loading/start",
+                       {"chatId": user_id, "loadingSeconds": loading_seconds(seconds)},
+                       timeout=LOADING_TIMEOUT)
+        except LineSendError as error:
+            log.info("event=loading_not_shown status=%s", error.status)
+
     def get_profile(self, user_id: str) -> Profile:
         profile = self._api.get_profile(user_id, _request_timeout=self._timeout)
         return Profile(profile.display_name, profile.language)
 
-    def _post(self, path: str, body: dict, headers: dict | None = None) -> None:
+    def _post(self, path: str, body: dict, headers: dict | None = None,
+              timeout: float | None = None) -> None:
         """POST our own message JSON through the SDK's client (its pool, auth and errors).
 
         The SDK's request models would re-validate every Flex node with pydantic, which costs
@@ -88,7 +104,7 @@ class LineMessenger:
             self._client.call_api(
                 path, "POST", header_params={**JSON_HEADERS, **(headers or {})}, body=body,
                 auth_settings=["Bearer"], response_types_map={}, _preload_content=True,
-                _return_http_data_only=True, _request_timeout=self._timeout)
+                _return_http_data_only=True, _request_timeout=timeout or self._timeout)
 
 
 @contextmanager
@@ -106,6 +122,11 @@ def _line_errors():
     except (HTTPError, OSError) as error:
         # A refused connection or a timeout surfaces as urllib3's error, not ApiException.
         raise LineSendError(None, type(error).__name__, retry=True) from None
+
+
+def loading_seconds(seconds: float) -> int:
+    """LINE's loadingSeconds for a wait of `seconds`: a multiple of 5 from 5 to 60 (§2.2)."""
+    return min(60, max(5, 5 * math.ceil(seconds / 5)))
 
 
 def _error_message(body) -> str:

@@ -1,6 +1,5 @@
 """One handler per LINE event type: parse, call one use case; the notifier answers."""
 import logging
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from linebot.v3.webhooks import (Event, FollowEvent, MessageEvent, PostbackEvent,
@@ -32,10 +31,15 @@ def parse_event(raw: dict):
             return None
 
 
-def handle(rt, raw: dict, language: str | None) -> None:
-    """Work one inbox event; a ShopError becomes a helpful answer, anything else propagates."""
+def handle(rt, raw: dict, language: str | None, lease_token: str | None = None) -> ReplyContext:
+    """Work one inbox event; a ShopError becomes a helpful answer, anything else propagates.
+
+    `lease_token` fences the work: it commits only while this worker holds the event.
+    Returns the reply context (it knows whether the shopper has another event waiting).
+    :raise LeaseLost: the event changed hands; everything done for it here was rolled back.
+    """
     event = parse_event(raw)
-    context = reply_context(raw, language)
+    context = reply_context(raw, language, lease_token)
     db = rt.db.with_context(context)
     try:
         if isinstance(event, MessageEvent) and isinstance(event.message, TextMessageContent):
@@ -50,9 +54,10 @@ def handle(rt, raw: dict, language: str | None) -> None:
             handle_other(db, context, raw)
     except ShopError as error:
         chat.refuse(db, context.user_id, error)
+    return context
 
 
-def reply_context(raw: dict, language: str | None) -> ReplyContext:
+def reply_context(raw: dict, language: str | None, lease_token: str | None = None) -> ReplyContext:
     """Who to answer and how; tolerant of any shape, since a stored event may be odd."""
     source = raw.get("source") if isinstance(raw.get("source"), dict) else {}
     user_id = source.get("userId") if isinstance(source.get("userId"), str) else ""
@@ -68,6 +73,7 @@ def reply_context(raw: dict, language: str | None) -> ReplyContext:
         event_id=raw.get("webhookEventId"),
         reply_token=token if isinstance(token, str) else None,
         reply_until=delivered + REPLY_TOKEN_LIFE,
+        lease_token=lease_token,
     )
 
 
@@ -99,6 +105,8 @@ def _run(rt, db, context: ReplyContext, command) -> None:
         case cmd.ShowOrders():
             orders.show_recent(db, user_id)
         case postbacks.Pay(order_id=order_id, pay_type=pay_type):
+            # The bank may take up to BANK_TIMEOUT; the shopper sees LINE's animation meanwhile.
+            rt.messenger.show_loading(user_id, rt.settings.bank_timeout + 2)
             payments.start_payment(db, rt.bank, rt.payment_settings, user_id, order_id, pay_type,
                                    request_key=context.event_id)
         case postbacks.CancelOrder(order_id=order_id):
@@ -124,7 +132,7 @@ def handle_follow(rt, context: ReplyContext) -> None:
     except Exception as error:  # a greeting without the name beats no greeting
         log.info("event=profile_unavailable error=%s", type(error).__name__)
         language, display_name = context.language, None
-    context = replace(context, language=language)
+    context.language = language
     shoppers.follow(rt.db.with_context(context), context.user_id, display_name, language,
                     rt.settings.shop_name, coupon=offer_from(rt.settings))
 

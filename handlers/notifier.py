@@ -14,25 +14,20 @@ from db import inbox, outbox, shoppers
 from models import events, messages
 
 
-@dataclass(frozen=True)
+@dataclass
 class ReplyContext:
-    """A shopper's chat event being handled: its reply token while fresh, its language."""
+    """A shopper's chat event being handled: its reply token while fresh, its language.
+
+    `lease_token` fences the event: every transaction made for it commits only while this
+    worker's lease holds. The notifier fills `shopper_has_more` when the event is done.
+    """
     user_id: str
     language: str | None = None
     event_id: str | None = None
     reply_token: str | None = None
     reply_until: datetime | None = None
-    wait: bool = True  # send before the worker takes the next event
-
-
-@dataclass(frozen=True)
-class Pushing:
-    """No chat event to answer (bank, back office, CLI): every message is pushed.
-
-    `wait=False` hands them to the background sender, so the caller (the bank) is answered
-    without waiting for LINE.
-    """
-    wait: bool = True
+    lease_token: str | None = None
+    shopper_has_more: bool = False  # another event of this shopper waits: claim it next
 
 
 def queue_messages(uow) -> list[dict]:
@@ -47,11 +42,27 @@ def queue_messages(uow) -> list[dict]:
         pushed = messages.for_event(event, shoppers.get_language(uow.cur, event.user_id))
         if pushed:
             queued.append(outbox.enqueue(uow.cur, event.user_id, pushed))
-    if answered and answer:
-        queued.append(outbox.enqueue(
-            uow.cur, context.user_id, messages.with_quick_replies(answer, context.language),
-            reply_token=context.reply_token, reply_until=context.reply_until,
-            done_event_id=context.event_id))
-    elif answered and context.event_id:
-        inbox.mark_done(uow.cur, context.event_id)
+    if context:
+        _answer(uow.cur, context, answered, answer, queued)
     return queued
+
+
+def _answer(cur, context: ReplyContext, answered: bool, answer: list[dict],
+            queued: list[dict]) -> None:
+    """The transaction that answers the chat event replies and marks the event done; an earlier
+    one (say, before a bank call) checks the event is still this worker's. Either way the
+    lease fences the commit.
+
+    :raise LeaseLost: the event changed hands; the whole transaction rolls back.
+    """
+    event = (context.event_id, context.lease_token) if context.event_id else None
+    if answer:
+        row = outbox.enqueue(
+            cur, context.user_id, messages.with_quick_replies(answer, context.language),
+            reply_token=context.reply_token, reply_until=context.reply_until, done_event=event)
+        context.shopper_has_more = row.pop("shopper_has_more", False)
+        queued.append(row)
+    elif event and answered:
+        context.shopper_has_more = inbox.mark_done(cur, *event)
+    elif event:
+        inbox.hold(cur, *event)

@@ -5,6 +5,7 @@ route; the rich menu routes are a child blueprint so they share those hooks.
 """
 
 import re
+import time
 import uuid
 
 from flask import Blueprint, Response, jsonify, request
@@ -102,10 +103,10 @@ def _send_counted(user_ids: list[str], sent: list | None) -> None:
 
 
 def _inject_fault() -> None:
-    """Apply a test's fault knob: fail now, deliver and then lose the answer, or hang."""
+    """Apply a test's fault knob: fail now, hang first, or deliver and then lose the answer."""
     fault = state().take_fault()
     if fault == "hang":
-        state().hang_released.wait(timeout=30)
+        time.sleep(state().hang_seconds)
     if fault == "before":
         raise LineApiError(500, "Internal server error")
     if fault == "after":
@@ -217,6 +218,8 @@ def loading_start():
     seconds = body.get("loadingSeconds", 20)
     if state().user(str(body.get("chatId", ""))) is None:
         raise invalid_body([{"message": "Invalid chatId", "property": "chatId"}])
-    if not isinstance(seconds, int) or not 5 <= seconds <= 60 or seconds % 5:
+    if not isinstance(seconds, int) or isinstance(seconds, bool) or not 5 <= seconds <= 60 or seconds % 5:
         raise invalid_body([{"message": "Must be a multiple of 5 between 5 and 60", "property": "loadingSeconds"}])
+    state().loading_started.append({"chatId": body["chatId"], "loadingSeconds": seconds,
+                                    "time": int(state().clock() * 1000)})
     return _ok({}, 202)

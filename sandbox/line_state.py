@@ -44,11 +44,14 @@ class LineState:
         self._default_rich_menu_id: str | None = None
         self._counters = Counters()
         self.quota = MessageQuota()
-        # Fault knobs for tests: the next `fail_next` reply/push calls answer 500 before delivering
-        # ("before") or after, as if the answer were lost ("after"), or hang until released ("hang").
+        # Every accepted loading animation, {"chatId", "loadingSeconds", "time"} (ms), oldest first.
+        self.loading_started: list[dict] = []
+        # Fault knobs for tests: the next `fail_next` reply/push calls answer 500, either
+        # before delivering ("before") or after delivering, as if the answer were lost ("after");
+        # "hang" answers only after hang_seconds.
         self.fail_next = 0
         self.fail_mode = "before"
-        self.hang_released = threading.Event()
+        self.hang_seconds = 5.0
         self._errors: deque = deque(maxlen=_KEPT_ERRORS)
         self._message_seq = 500000000000000000
         self.webhook = WebhookSender(self, timeout=webhook_timeout)
@@ -252,4 +255,5 @@ class LineState:
             self._counters = Counters()
             self.quota = MessageQuota(self.quota.limit)
             self._errors.clear()
+            self.loading_started.clear()
             self._changed.notify_all()

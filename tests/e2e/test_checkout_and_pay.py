@@ -118,7 +118,7 @@ def test_repeated_and_out_of_order_notices_apply_once(shop):
         response = shop.app.test_client().post(
             "/sinopac/notify", json={"ShopNo": "NA0249_001", "PayToken": payment.pay_token})
         assert response.get_json() == {"Status": "S"}
-    shop.wait_for_delivery()
+    shop.work()
     assert len(shop.bot_messages(user)) == pushes
     assert shop.order(order_id)["status"] == "paid" and shop.stock(1) == 4
 
@@ -136,7 +136,7 @@ def test_concurrent_duplicate_notices_push_once(shop):
     at_once(lambda client: client.post(
         "/sinopac/notify", json={"ShopNo": "NA0249_001", "PayToken": payment.pay_token}), clients)
     shop.bank.wait_for_notifications(1)
-    shop.wait_for_delivery()
+    shop.work()
     paid_notices = [m for m in shop.bot_messages(user)[before:] if "已收到訂單" in message_text(m)]
     assert len(paid_notices) == 1
 

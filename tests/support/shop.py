@@ -108,7 +108,7 @@ class Shop:
         before = len(self.bank.notifications)
         (self.bank.decline if decline else self.bank.pay)(order_no)
         self.bank.wait_for_notifications(before + 1)
-        self.wait_for_delivery()
+        self.work()  # the stored notice is confirmed with the bank
 
     def wait_for_delivery(self, timeout: float = 5.0) -> None:
         """Wait until every queued message was tried once (pushes for the bank leave in the
