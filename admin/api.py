@@ -7,8 +7,11 @@ from flask import Blueprint, abort, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from admin.auth import shop
+from admin.views.audit import audit_filter, current_actor
 from admin.views.orders import csv_download, order_filter
-from services import admin_accounts, admin_catalog, admin_orders, reports, shipping
+from models import limits
+from services import (admin_accounts, admin_audit, admin_catalog, admin_orders, reports,
+                      shipping)
 from services import orders as order_service
 
 log = logging.getLogger(__name__)
@@ -50,11 +53,11 @@ def products():
 def adjust_stock(product_id: int):
     """Body {"delta": int, "reason": str}; answers the new stock."""
     body = _json()
-    delta = body.get("delta")
-    if not isinstance(delta, int) or isinstance(delta, bool):
-        abort(400, "delta must be an integer")
+    delta = limits.bounded(body.get("delta"), -limits.MAX_UNITS, limits.MAX_UNITS)
+    if delta is None:
+        abort(400, f"delta must be an integer from -{limits.MAX_UNITS} to {limits.MAX_UNITS}")
     stock = admin_catalog.adjust_stock(shop().db, product_id, delta,
-                                       str(body.get("reason") or ""), g.admin["id"])
+                                       str(body.get("reason") or ""), current_actor())
     return jsonify(id=product_id, stock=stock)
 
 
@@ -83,15 +86,24 @@ def order(order_id: int):
 @bp.post("/orders/<int:order_id>/ship")
 def ship(order_id: int):
     """Body {"tracking_note": str}; a paid order becomes shipped and the shopper is told."""
-    shipping.ship(shop().db, order_id, str(_json().get("tracking_note") or ""))
+    shipping.ship(shop().db, order_id, str(_json().get("tracking_note") or ""), current_actor())
     return jsonify(id=order_id, status="shipped")
 
 
 @bp.post("/orders/<int:order_id>/cancel")
 def cancel(order_id: int):
     """An unpaid order is cancelled and its stock returned."""
-    order_service.cancel(shop().db, order_id)
+    order_service.cancel(shop().db, order_id, actor=current_actor())
     return jsonify(id=order_id, status="cancelled")
+
+
+@bp.get("/audit")
+def audit():
+    """The audit trail, newest first, with the page's filters (action, entity, entity_id, who,
+    from, to, page)."""
+    found = admin_audit.find(shop().db, audit_filter(request.args), request.args.get("page"))
+    return jsonify(total=found.total, page=found.page, pages=found.pages,
+                   entries=[_plain(asdict(entry)) for entry in found.entries])
 
 
 @bp.route("/<path:unknown>", methods=("GET", "POST", "PUT", "PATCH", "DELETE"))

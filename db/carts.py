@@ -2,21 +2,21 @@
 from models.records import CartLine, Product
 
 CART_LINE = """
-    SELECT p.id AS product_id, p.name, p.price, q.quantity, p.stock, p.image_url
+    SELECT p.id AS product_id, p.name, p.price, q.quantity, p.stock, p.image_url, p.active
     FROM {source} q
     JOIN products p ON p.id = q.product_id
 """
 
 
 def get_cart_entry(cur, user_id: str, product_id: int) -> tuple[Product | None, int]:
-    """The product (None if unknown or hidden) and how many of it are in the cart."""
+    """The product, hidden or not (None if unknown), and how many of it are in the cart."""
     cur.execute(
         """
         SELECT p.id, p.name, p.price, p.stock, p.image_url, p.description, p.active,
                COALESCE(ci.quantity, 0) AS in_cart
         FROM products p
         LEFT JOIN cart_items ci ON ci.product_id = p.id AND ci.user_id = %(user_id)s
-        WHERE p.id = %(product_id)s AND p.active
+        WHERE p.id = %(product_id)s
         """,
         {"user_id": user_id, "product_id": product_id},
     )
@@ -70,3 +70,16 @@ def get_cart(cur, user_id: str) -> list[CartLine]:
     )
     return [CartLine(**row) for row in cur.fetchall()]
 
+
+def remove_unavailable(cur, user_id: str) -> list[str]:
+    """Drop the lines of products taken off sale; returns their names."""
+    cur.execute(
+        """
+        DELETE FROM cart_items c
+        USING products p
+        WHERE c.user_id = %(user_id)s AND p.id = c.product_id AND NOT p.active
+        RETURNING p.name
+        """,
+        {"user_id": user_id},
+    )
+    return [row["name"] for row in cur.fetchall()]

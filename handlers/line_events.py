@@ -36,11 +36,25 @@ def handle(rt, raw: dict, language: str | None, lease_token: str | None = None) 
 
     `lease_token` fences the work: it commits only while this worker holds the event.
     Returns the reply context (it knows whether the shopper has another event waiting).
+    The shop works in one-to-one chats only: a group or room is invited (once) to chat one to
+    one, and an event in standby mode (another channel owns the chat) changes nothing and says
+    nothing, nor does one without a user to answer.
     :raise LeaseLost: the event changed hands; everything done for it here was rolled back.
     """
     event = parse_event(raw)
     context = reply_context(raw, language, lease_token)
     db = rt.db.with_context(context)
+    if raw.get("mode", "active") != "active" or not context.user_id:
+        chat.ignore(db, context.user_id)
+    elif _source(raw).get("type") in ("group", "room"):
+        # context.user_id is the group's (or room's) id
+        shoppers.invite_group(db, context.user_id, can_reply=bool(context.reply_token))
+    else:
+        _handle_shopper(rt, db, context, raw, event)
+    return context
+
+
+def _handle_shopper(rt, db, context: ReplyContext, raw: dict, event) -> None:
     try:
         if isinstance(event, MessageEvent) and isinstance(event.message, TextMessageContent):
             handle_text_message(rt, db, context, event.message.text)
@@ -54,13 +68,24 @@ def handle(rt, raw: dict, language: str | None, lease_token: str | None = None) 
             handle_other(db, context, raw)
     except ShopError as error:
         chat.refuse(db, context.user_id, error)
-    return context
+
+
+def _source(raw: dict) -> dict:
+    return raw.get("source") if isinstance(raw.get("source"), dict) else {}
+
+
+def _chat_id(source: dict) -> str | None:
+    """Whom an answer goes to: the shopper in a one-to-one chat, else the whole group or room."""
+    key = {"user": "userId", "group": "groupId", "room": "roomId"}.get(source.get("type"))
+    chat_id = source.get(key) if key else None
+    return chat_id if isinstance(chat_id, str) and chat_id else None
 
 
 def reply_context(raw: dict, language: str | None, lease_token: str | None = None) -> ReplyContext:
-    """Who to answer and how; tolerant of any shape, since a stored event may be odd."""
-    source = raw.get("source") if isinstance(raw.get("source"), dict) else {}
-    user_id = source.get("userId") if isinstance(source.get("userId"), str) else ""
+    """Who to answer and how; tolerant of any shape, since a stored event may be odd.
+
+    `user_id` is None when there is nobody to answer (then nothing may be sent or stored).
+    """
     token = raw.get("replyToken") if raw.get("mode", "active") == "active" else None
     timestamp = raw.get("timestamp")
     try:
@@ -68,7 +93,7 @@ def reply_context(raw: dict, language: str | None, lease_token: str | None = Non
     except (TypeError, ValueError, OverflowError, OSError):
         delivered = datetime.now(timezone.utc)
     return ReplyContext(
-        user_id=user_id,
+        user_id=_chat_id(_source(raw)),
         language=language,
         event_id=raw.get("webhookEventId"),
         reply_token=token if isinstance(token, str) else None,
@@ -100,6 +125,8 @@ def _run(rt, db, context: ReplyContext, command) -> None:
             cart.show(db, user_id)
         case cmd.ChangeCart(product_id=product_id, amount=amount, relative=relative):
             cart.change_quantity(db, user_id, product_id, amount, relative=relative)
+        case postbacks.DropUnavailable():
+            cart.drop_unavailable(db, user_id)
         case cmd.Checkout():
             checkout.checkout(db, user_id, hold_minutes=rt.settings.order_hold_minutes)
         case cmd.ShowOrders():

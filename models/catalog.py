@@ -1,12 +1,10 @@
 """The one catalog rule: what a product may look like, for import-products and the back office."""
 from typing import Mapping
 
+from models import limits
 from models.admin_errors import InvalidProduct
 from models.records import Product
 
-MAX_ID = 2**31 - 1  # PostgreSQL's integer: product and order ids from any input stop here
-MAX_PRICE = 10**7
-MAX_STOCK = 10**7
 MAX_NAME = 100
 MAX_DESCRIPTION = 2000
 MAX_URL = 1000  # LINE's limit for image URLs
@@ -21,16 +19,16 @@ def parse_product(fields: Mapping[str, object], *, base_url: str | None = None,
     must be HTTPS (LINE shows no other), except this app's own, served as `base_url` is.
     :raise InvalidProduct: naming the first field that is wrong, in zh-TW and English.
     """
-    product_id = _whole(fields.get("id"), "商品編號", "id", 1, MAX_ID, from_text)
+    product_id = _whole(fields.get("id"), "商品編號", "id", 1, limits.MAX_ID, from_text)
     name = fields.get("name")
     if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_NAME:
         raise InvalidProduct(f"商品名稱必填，最多 {MAX_NAME} 字（'name' must be a non-empty "
                              f"string of at most {MAX_NAME} characters）。")
-    price = _whole(fields.get("price"), "價格", "price", 0, MAX_PRICE, from_text)
+    price = _whole(fields.get("price"), "價格", "price", 0, limits.MAX_PRICE, from_text)
     stock = fields.get("stock")
     if from_text and not str(stock or "").strip():
         stock = "0"
-    stock = _whole(stock, "庫存", "stock", 0, MAX_STOCK, from_text)
+    stock = _whole(stock, "庫存", "stock", 0, limits.MAX_UNITS, from_text)
     description = fields.get("description") or ""
     if not isinstance(description, str) or len(description.strip()) > MAX_DESCRIPTION:
         raise InvalidProduct(f"商品說明最多 {MAX_DESCRIPTION} 字（'description' must be a "
@@ -65,13 +63,15 @@ def parse_catalog(entries, base_url: str | None = None) -> list[Product]:
 
 
 def _whole(raw, label: str, field: str, low: int, high: int, from_text: bool) -> int:
-    if from_text and isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
-        raw = int(raw.strip())
-    if not isinstance(raw, int) or isinstance(raw, bool) or not low <= raw <= high:
+    if from_text and isinstance(raw, str):
+        value = limits.whole(raw.strip(), low, high, signed=True)  # ASCII digits only
+    else:
+        value = limits.bounded(raw, low, high)
+    if value is None:
         kind = "a positive" if low > 0 else "a"
         raise InvalidProduct(f"{label}必須是 {low} 到 {high} 的整數（'{field}' must be {kind} "
                              f"whole number from {low} to {high}）。")
-    return raw
+    return value
 
 
 def _image_url(raw, base_url: str | None) -> str | None:

@@ -15,7 +15,7 @@ from models.records import CartLine, Coupon, Order, PaymentAttempt, Product, Rec
 
 @dataclass(frozen=True)
 class Event:
-    user_id: str
+    user_id: str | None  # the shopper (or the group) told; None: nobody to tell
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,18 @@ class CartShown(Event):
 class CartChanged(CartShown):
     product: Product
     quantity: int
+
+
+@dataclass(frozen=True)
+class UnavailableDropped(CartShown):
+    """Lines of products taken off sale were removed (`names`); the rest of the cart follows."""
+    names: list[str]
+
+
+@dataclass(frozen=True)
+class CheckoutStopped(Event):
+    """Checkout found lines taken off sale: nothing was ordered; the shopper may drop them."""
+    unavailable: list[CartLine]
 
 
 @dataclass(frozen=True)
@@ -125,6 +137,11 @@ class RecipientSaved(Event):
 @dataclass(frozen=True)
 class HelpShown(Event):
     pass
+
+
+@dataclass(frozen=True)
+class GroupInvited(Event):
+    """A group or room (`user_id` is its id) is asked, once ever, to chat with the shop one to one."""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ CART_TEXT_LINES = 30
 ALT_LIMIT = 1500
 GREEN = "#06C755"
 GREY = "#8C8C8C"
+FADED = "#B5B5B5"
 RED = "#E5484D"
 
 
@@ -146,11 +147,21 @@ def product_detail(product: Product, in_cart: int, language: str | None) -> dict
 
 def _cart_line(line: CartLine, language: str | None) -> dict:
     pid = line.product_id
+    remove = _button(postback(t("button_remove", language), f"action=remove&product={pid}"),
+                     "link", flex=2)
+    if not line.active:
+        # Taken off sale: greyed, not counted in the total, and it can only be removed.
+        return {"type": "box", "layout": "vertical", "spacing": "xs", "margin": "md", "contents": [
+            _text(line.name, weight="bold", size="sm", color=FADED, decoration="line-through"),
+            _row(t("unavailable_label", language),
+                 t("cart_line_qty", language, price=line.price, quantity=line.quantity),
+                 color=FADED),
+            {"type": "box", "layout": "horizontal", "contents": [remove]},
+        ]}
     controls = [
         _button(postback("−", f"action=dec&product={pid}"), "secondary", flex=1),
         _button(postback("+", f"action=inc&product={pid}"), "secondary", flex=1),
-        _button(postback(t("button_remove", language), f"action=remove&product={pid}"),
-                "link", flex=2),
+        remove,
     ]
     return {"type": "box", "layout": "vertical", "spacing": "xs", "margin": "md", "contents": [
         _text(line.name, weight="bold", size="sm"),
@@ -178,7 +189,9 @@ def cart_card(lines: list[CartLine], totals: Totals, coupon: Coupon | None,
     body += [_cart_line(line, language) for line in lines[:CART_BUTTON_LINES]]
     rest = lines[CART_BUTTON_LINES:]
     for line in rest[:CART_TEXT_LINES]:
-        body.append(_row(f"{line.name} × {line.quantity}", t("price", language, price=line.amount)))
+        amount = t("price", language, price=line.amount) if line.active else \
+            t("unavailable_label", language)
+        body.append(_row(f"{line.name} × {line.quantity}", amount))
     if len(rest) > CART_TEXT_LINES:
         body.append(_text(t("cart_more_lines", language, count=len(rest) - CART_TEXT_LINES),
                           size="xs", color=GREY))
@@ -219,7 +232,9 @@ def order_card(order_id: int, lines: list[CartLine], totals: Totals,
                           size="xs", color=GREY, margin="md"))
     deadline = expires_at.astimezone(TAIPEI).strftime("%m/%d %H:%M")
     body.append(_text(t("order_hold", language, deadline=deadline), size="sm", margin="md"))
-    footer = [_button(action, "primary" if i < 2 else "link") for i, action in enumerate(pay_actions)]
+    # Every way to pay stands out; the last action (cancel) is a plain link.
+    footer = [_button(action, "primary" if i < len(pay_actions) - 1 else "link")
+              for i, action in enumerate(pay_actions)]
     alt = t("order_alt", language, order_id=order_id, total=totals.total)
     return {"type": "flex", "altText": alt[:ALT_LIMIT],
             "contents": _bubble(body, footer, size="mega")}

@@ -4,7 +4,7 @@ from datetime import datetime
 from models import events as ev
 from models import flex
 from models.errors import ShopError
-from models.order import TAIPEI, Totals
+from models.order import TAIPEI, Totals, payable_methods
 from models.records import CartLine, Coupon, Order, PaymentAttempt, Product, Recipient
 from models.texts import t
 
@@ -56,18 +56,38 @@ def cart_changed(changed: ev.CartChanged, language: str | None) -> list[dict]:
         changed.lines, changed.totals, changed.coupon, language)
 
 
+def unavailable_at_checkout(lines: list[CartLine], language: str | None) -> list[dict]:
+    """Checkout stopped at lines taken off sale: name them and offer to drop them."""
+    body = t("unavailable_at_checkout", language, names="、".join(line.name for line in lines))
+    return [_buttons(body, body, [
+        flex.postback(t("button_drop_unavailable", language), "action=drop_unavailable",
+                      t("button_drop_unavailable", language)),
+        flex.postback(t("button_cart", language), "action=cart", t("say_cart", language))])]
+
+
+def unavailable_dropped(dropped: ev.UnavailableDropped, language: str | None) -> list[dict]:
+    removed = [text("cart_removed", language, name="、".join(dropped.names))] \
+        if dropped.names else []
+    return removed + cart(dropped.lines, dropped.totals, dropped.coupon, language)
+
+
 def order_created(placed: ev.OrderPlaced, language: str | None) -> list[dict]:
     """The order card with its discount, recipient and the payment buttons."""
+    actions = pay_actions(placed.order_id, placed.totals.total, language)
     return [flex.order_card(placed.order_id, placed.lines, placed.totals, placed.recipient,
-                            placed.expires_at, pay_actions(placed.order_id, language), language)]
+                            placed.expires_at, actions, language)]
 
 
-def pay_actions(order_id: int, language: str | None) -> list[dict]:
-    atm, card, cancel = (t(key, language) for key in
-                         ("button_pay_atm", "button_pay_card", "button_cancel"))
-    return [flex.postback(atm, f"action=pay&order={order_id}&method=atm", atm),
-            flex.postback(card, f"action=pay&order={order_id}&method=card", card),
-            flex.postback(cancel, f"action=cancel&order={order_id}", cancel)]
+def pay_actions(order_id: int, total: int, language: str | None) -> list[dict]:
+    """A button per way of paying the bank takes for `total`, then cancel."""
+    methods = {"A": ("button_pay_atm", "atm"), "C": ("button_pay_card", "card")}
+    actions = []
+    for pay_type in payable_methods(total):
+        key, method = methods[pay_type]
+        label = t(key, language)
+        actions.append(flex.postback(label, f"action=pay&order={order_id}&method={method}", label))
+    cancel = t("button_cancel", language)
+    return actions + [flex.postback(cancel, f"action=cancel&order={order_id}", cancel)]
 
 
 def payment_instructions(order_id: int, attempt: PaymentAttempt, hold_until: datetime,
@@ -97,7 +117,7 @@ def payment_notice(notice: ev.PaymentNotice, language: str | None) -> list[dict]
     if isinstance(notice, ev.PaymentFailed):
         body = t("payment_failed", language, order_id=notice.order_id,
                  reason=notice.reason or t("status_pending", language))
-        return [_buttons(body, body, pay_actions(notice.order_id, language))]
+        return [_buttons(body, body, pay_actions(notice.order_id, notice.amount, language))]
     return [text(PAYMENT_TEXTS[type(notice)], language, order_id=notice.order_id,
                  amount=notice.amount)]
 
@@ -162,10 +182,14 @@ def for_event(event: ev.Event, language: str | None) -> list[dict]:
             return product_detail(event.product, event.in_cart, language)
         case ev.CartChanged():
             return cart_changed(event, language)
+        case ev.UnavailableDropped():
+            return unavailable_dropped(event, language)
         case ev.CartShown():
             return cart(event.lines, event.totals, event.coupon, language)
         case ev.OrderPlaced():
             return order_created(event, language)
+        case ev.CheckoutStopped():
+            return unavailable_at_checkout(event.unavailable, language)
         case ev.PaymentStarted():
             return payment_instructions(event.order_id, event.attempt, event.hold_until,
                                         event.card_minutes, language)
@@ -188,6 +212,8 @@ def for_event(event: ev.Event, language: str | None) -> list[dict]:
                          phone=recipient.phone, address=recipient.address)]
         case ev.HelpShown():
             return [text("help", language)]
+        case ev.GroupInvited():
+            return [text("group_invitation", language)]
         case ev.Refused():
             return refusal(event.error, language)
         case ev.EventFailed():

@@ -22,6 +22,7 @@ class CartLine:
     quantity: int
     stock: int
     image_url: str | None = None
+    active: bool = True  # False: taken off sale by the owner; it can only be removed
 
     @property
     def amount(self) -> int:

@@ -114,9 +114,9 @@ def _inject_fault() -> None:
 
 
 def _deliver(user_id: str, messages: list[dict], via: str) -> None:
-    """Put messages in a user's conversation unless the user blocked the account (§2.4)."""
+    """Put messages in a user's (or group's) conversation unless the user blocked us (§2.4)."""
     user = state().user(user_id)
-    if user is None or user.blocked:
+    if (user is None and state().group_kind(user_id) is None) or (user and user.blocked):
         state().count("undelivered")
         return
     for message in messages:
@@ -149,11 +149,12 @@ def reply():
 
 @bp.post("/message/push")
 def push():
-    """Push to a known user; blocked users get nothing but the call still succeeds (§2.4)."""
+    """Push to a known user, group or room; blocked users get nothing, yet it succeeds (§2.4)."""
     _inject_fault()
     body = json_body()
     messages = _checked_messages(body)
-    if state().user(str(body.get("to", ""))) is None:
+    to = str(body.get("to", ""))
+    if state().user(to) is None and state().group_kind(to) is None:
         raise LineApiError(400, "Failed to send messages")
     sent = _sent(messages)
     _send_counted([body["to"]], sent)

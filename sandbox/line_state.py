@@ -36,6 +36,7 @@ class LineState:
         self.clock = clock
         self._changed = threading.Condition()
         self._users: dict[str, User] = {}
+        self._groups: dict[str, str] = {}  # group or room id → "group" / "room"
         self._conversations: dict[str, list[dict]] = {}
         self._reply_tokens: dict[str, ReplyToken] = {}
         self._retry_keys: dict[str, tuple[float, str, list]] = {}
@@ -95,6 +96,20 @@ class LineState:
             was_blocked = user.blocked
             user.following, user.blocked = following, not following
             return was_blocked and following
+
+    # groups and rooms (§13)
+    def add_group(self, kind: str = "group") -> str:
+        """A group ('C…') or room ('R…') the bot is in; its conversation is what it says there."""
+        chat_id = ("C" if kind == "group" else "R") + secrets.token_hex(16)
+        with self._changed:
+            self._groups[chat_id] = kind
+            self._conversations[chat_id] = []
+        return chat_id
+
+    def group_kind(self, chat_id: str) -> str | None:
+        """'group' or 'room' for a chat the bot is in, else None."""
+        with self._changed:
+            return self._groups.get(chat_id)
 
     # conversations
     def record(self, user_id: str, direction: str, message: dict, via: str | None = None) -> dict:

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 from db import carts, coupons
 from models import cart as cart_rules
 from models.errors import OutOfStock
-from models.events import CartChanged, CartShown
+from models.events import CartChanged, CartShown, UnavailableDropped
 from models.order import order_totals
 from services.orders import release_overdue
 
@@ -43,6 +43,19 @@ def show(db, user_id: str) -> CartShown:
         shown = CartShown(user_id, lines, order_totals(lines, coupon, _now()), coupon)
         uow.record(shown)
         return shown
+    return db.run(work)
+
+
+def drop_unavailable(db, user_id: str) -> UnavailableDropped:
+    """Remove the lines of products taken off sale; the shopper sees what is left."""
+    def work(uow):
+        names = carts.remove_unavailable(uow.cur, user_id)
+        lines = carts.get_cart(uow.cur, user_id)
+        coupon = coupons.get_coupon_for(uow.cur, user_id)
+        dropped = UnavailableDropped(user_id, lines, order_totals(lines, coupon, _now()), coupon,
+                                     names)
+        uow.record(dropped)
+        return dropped
     return db.run(work)
 
 

@@ -23,7 +23,7 @@ def show_product(db, user_id: str, product_id: int) -> ProductShown:
     """
     def work(uow):
         product, in_cart = carts.get_cart_entry(uow.cur, user_id, product_id)
-        if product is None:
+        if product is None or not product.active:
             raise UnknownProduct(product_id=product_id)
         shown = ProductShown(user_id, product, in_cart)
         uow.record(shown)
@@ -32,8 +32,13 @@ def show_product(db, user_id: str, product_id: int) -> ProductShown:
 
 
 def import_catalog(db, items: list[Product]) -> int:
-    """Upsert every product in one transaction; returns how many."""
+    """Upsert every product in one transaction; returns how many.
+
+    Each entry's stock is what is on the shelf: units held by pending orders count against it.
+    """
     with db.transaction() as cur:
+        # Locked first, so each upsert's own snapshot sees every reservation already made.
+        products.lock_products(cur, [product.id for product in items])
         for product in items:
             products.upsert_product(cur, product)
     return len(items)

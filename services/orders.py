@@ -1,5 +1,6 @@
 """Orders after checkout: listing, cancelling, and expiring the unpaid ones."""
-from db import orders
+from db import audit, orders
+from models.audit import ORDER_CANCELLED, Actor
 from models.errors import NotCancellable, OrderNotFound
 from models.events import OrderCancelled, OrderExpired, OrdersShown
 
@@ -13,10 +14,12 @@ def show_recent(db, user_id: str, limit: int = 5) -> OrdersShown:
     return db.run(work)
 
 
-def cancel(db, order_id: int, *, shopper_id: str | None = None) -> OrderCancelled:
+def cancel(db, order_id: int, *, shopper_id: str | None = None,
+           actor: Actor | None = None) -> OrderCancelled:
     """Cancel an unpaid order: its stock goes back, open payments are voided, the shopper is told.
 
-    `shopper_id` is the shopper asking (only their own order); None is the shop owner.
+    The shopper asking (`shopper_id`) may cancel only their own order; the shop owner
+    (`actor`) any, and the audit trail names the units returned to stock.
     :raise OrderNotFound: no such order (for this shopper).
     :raise NotCancellable: it is not pending any more.
     """
@@ -26,6 +29,11 @@ def cancel(db, order_id: int, *, shopper_id: str | None = None) -> OrderCancelle
             raise OrderNotFound()
         if not orders.release_orders(uow.cur, "cancelled", order_id=order_id):
             raise NotCancellable(order_id=order_id, status=order.status)
+        if actor is not None:
+            audit.record(uow.cur, actor, ORDER_CANCELLED, "order", order_id,
+                         before={"status": order.status},
+                         after={"status": "cancelled", "restocked": {
+                             str(line.product_id): line.quantity for line in order.lines}})
         cancelled = OrderCancelled(order.user_id, order_id)
         uow.record(cancelled)
         return cancelled

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from db import orders, payments
 from models.errors import BankRefused, BankUnavailable, OrderNotFound, OrderNotPayable
 from models.events import PaymentStarted
-from models.order import atm_deadline, card_deadline
+from models.order import atm_deadline, card_deadline, check_order_total
 from models.payment import PaymentDecision, decide, notice_for
 from models.records import Order, PaymentAttempt, PaymentResult
 from sinopac.errors import BankRejectedError, SinoPacError
@@ -100,6 +100,7 @@ def _prepare(cur, user_id: str, order_id: int, pay_type: str, request_key: str |
     if order.status != "pending" or order.expires_at <= now:
         status = order.status if order.status != "pending" else "expired"
         raise OrderNotPayable(order_id=order.id, status=status)
+    check_order_total(order.total, pay_type)
     attempt = payments.create_attempt(
         cur, order_id=order.id, order_no=new_order_no(order.id), pay_type=pay_type,
         amount=order.total, request_key=request_key)

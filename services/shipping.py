@@ -1,12 +1,14 @@
 """Shipping a paid order and telling the shopper."""
-from db import orders
+from db import audit, orders
 from models.admin_errors import NotShippable
+from models.audit import ORDER_SHIPPED, Actor
 from models.errors import OrderNotFound
 from models.events import OrderShipped
 
 
-def ship(db, order_id: int, tracking_note: str) -> OrderShipped:
-    """Mark a paid order shipped; the shopper's notice is queued in the same transaction.
+def ship(db, order_id: int, tracking_note: str, actor: Actor) -> OrderShipped:
+    """Mark a paid order shipped and record it in the audit trail; the shopper's notice is
+    queued in the same transaction.
 
     :raise OrderNotFound: no such order.
     :raise NotShippable: the order isn't paid (unpaid, closed, or shipped already).
@@ -19,6 +21,9 @@ def ship(db, order_id: int, tracking_note: str) -> OrderShipped:
             raise OrderNotFound()
         if not orders.mark_shipped(uow.cur, order_id, tracking_note):
             raise NotShippable()
+        audit.record(uow.cur, actor, ORDER_SHIPPED, "order", order_id,
+                     before={"status": order.status},
+                     after={"status": "shipped", "tracking_note": tracking_note})
         shipped = OrderShipped(order.user_id, order_id, tracking_note)
         uow.record(shipped)
         return shipped

@@ -2,7 +2,7 @@
 from datetime import datetime, timezone
 
 from db import shoppers
-from models.events import Followed, RecipientSaved, Unfollowed
+from models.events import Followed, GroupInvited, Ignored, RecipientSaved, Unfollowed
 from models.recipient import parse_recipient
 from services.coupons import CouponOffer, grant_follower_coupon
 
@@ -29,6 +29,20 @@ def unfollow(db, user_id: str) -> None:
         shoppers.upsert_follower(uow.cur, user_id, following=False)
         uow.record(Unfollowed(user_id))
     db.run(work)
+
+
+def invite_group(db, group_id: str, *, can_reply: bool) -> bool:
+    """Invite a group or room to chat one to one, once ever; True when the invitation is sent.
+
+    Only events LINE lets us reply to are answered (`can_reply`), so a bot that left is never
+    pushed to. The invitation carries nothing personal: whatever its members typed, the shop
+    runs only in one-to-one chats.
+    """
+    def work(uow):
+        invite = can_reply and shoppers.remember_group_invited(uow.cur, group_id)
+        uow.record(GroupInvited(group_id) if invite else Ignored(group_id))
+        return invite
+    return db.run(work)
 
 
 def save_recipient(db, user_id: str, name: str, phone: str, address: str) -> RecipientSaved:

@@ -6,9 +6,11 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 
 from admin import bp
 from admin.auth import shop
+from admin.views.audit import current_actor
+from models import limits
 from models.errors import OrderNotFound, ShopError
 from models.order import TAIPEI
-from services import admin_orders, reports, shipping
+from services import admin_audit, admin_orders, reports, shipping
 from services import orders as order_service
 from services.admin_orders import PAGE_SIZE, OrderFilter
 from services.reports import taipei_day_start
@@ -48,7 +50,7 @@ def order_filter(args) -> OrderFilter:
         status=status,
         created_from=taipei_day_start(start) if start else None,
         created_to=taipei_day_start(end + timedelta(days=1)) if end else None,
-        search=search, page=max(1, args.get("page", 1, type=int)))
+        search=search, page=limits.whole(args.get("page", ""), 1, limits.MAX_PAGE) or 1)
 
 
 def _day(raw: str | None) -> date | None:
@@ -60,7 +62,7 @@ def _day(raw: str | None) -> date | None:
 
 @bp.get("/orders/<int:order_id>")
 def order(order_id: int):
-    """One order: snapshot lines, shopper, recipient, payment attempts, and the actions.
+    """One order: snapshot lines, shopper, recipient, payment attempts, its history, the actions.
 
     :raise 404: no such order.
     """
@@ -68,14 +70,15 @@ def order(order_id: int):
         found = admin_orders.detail(shop().db, order_id)
     except OrderNotFound:
         abort(404)
-    return render_template("admin/orders/detail.html", detail=found, order=found.order)
+    return render_template("admin/orders/detail.html", detail=found, order=found.order,
+                           history=admin_audit.history(shop().db, "order", order_id))
 
 
 @bp.post("/orders/<int:order_id>/ship")
 def ship_order(order_id: int):
     """Mark a paid order shipped; the shopper is pushed the news with the tracking note."""
     try:
-        shipping.ship(shop().db, order_id, request.form.get("tracking_note", ""))
+        shipping.ship(shop().db, order_id, request.form.get("tracking_note", ""), current_actor())
     except ShopError as error:
         flash(error.message, "error")
     else:
@@ -87,7 +90,7 @@ def ship_order(order_id: int):
 def cancel_order(order_id: int):
     """Cancel an unpaid order; its stock goes back on sale and the shopper is told."""
     try:
-        order_service.cancel(shop().db, order_id)
+        order_service.cancel(shop().db, order_id, actor=current_actor())
     except ShopError as error:
         flash(error.message, "error")
     else:

@@ -66,3 +66,10 @@ def test_the_owner_adds_a_product_the_shopper_buys_it_and_the_owner_ships_it(mak
     expect(owner.get_by_test_id("revenue-today")).to_have_text("NT$900")
     expect(owner.get_by_test_id("orders-today")).to_have_text("1")
     owner.screenshot(path=SCREENSHOTS / "admin-dashboard.png", full_page=True)
+
+    owner.get_by_role("link", name="紀錄").click()
+    rows = owner.get_by_test_id("audit-row")
+    expect(rows).to_have_count(3)
+    for index, action in enumerate(("出貨", "新增商品", "登入")):  # newest first
+        expect(rows.nth(index)).to_contain_text(action)
+    owner.screenshot(path=SCREENSHOTS / "admin-audit.png", full_page=True)

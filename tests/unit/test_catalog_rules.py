@@ -2,7 +2,8 @@
 import pytest
 
 from models.admin_errors import InvalidProduct
-from models.catalog import MAX_ID, parse_catalog, parse_product
+from models.catalog import parse_catalog, parse_product
+from models.limits import MAX_ID
 from models.records import Product
 
 BASE = "http://127.0.0.1:8000"
@@ -27,6 +28,7 @@ def test_a_good_product_is_read(fields, expected):
     ({"id": True}, "'id'"),
     ({"name": ""}, "name"), ({"name": "x" * 101}, "100"), ({"name": 5}, "name"),
     ({"price": -1}, "price"), ({"price": 10**7 + 1}, "price"), ({"price": 1.5}, "price"),
+    ({"stock": 2**40}, "stock"), ({"id": 2**40}, "'id'"),
     ({"stock": "3"}, "stock"), ({"stock": -1}, "stock"),
     ({"image_url": "http://x.tw/a.jpg"}, "https://"),      # LINE shows only HTTPS pictures
     ({"image_url": "ftp://x"}, "https://"), ({"image_url": 7}, "https://"),
@@ -47,6 +49,15 @@ def test_a_bad_field_is_named_and_refused(override, says):
 ])
 def test_form_fields_are_read_as_text(fields, expected):
     assert parse_product(fields, from_text=True) == expected
+
+
+@pytest.mark.parametrize("field, value", [
+    ("price", "²"), ("id", "፩"), ("price", "１００"), ("stock", "²"), ("price", "9" * 20),
+])
+def test_only_ascii_digits_within_bounds_count_in_a_form(field, value):
+    fields = {"id": "7", "name": "茶", "price": "680", "stock": "1", field: value}
+    with pytest.raises(InvalidProduct):
+        parse_product(fields, from_text=True)
 
 
 @pytest.mark.parametrize("entries, says", [

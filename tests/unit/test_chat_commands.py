@@ -21,7 +21,7 @@ from handlers import postbacks as pb
     ("cart 1", cmd.Malformed("cart_usage")),
     ("cart x 2", cmd.Malformed("cart_usage")),
     ("cart 1 two", cmd.Malformed("cart_usage")),
-    ("cart 1 1000001", cmd.Malformed("cart_usage")),
+    ("cart 1 10000000", cmd.Malformed("cart_usage")),      # over 7 digits
     ("cart 2147483648 1", cmd.Malformed("cart_usage")),
     ("cart 1 2 3", cmd.Malformed("cart_usage")),
     ("收件 王小明 0912345678 台北市信義區市府路1號",
