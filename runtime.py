@@ -5,10 +5,12 @@ from linebot.v3.webhook import SignatureValidator
 
 from config import Settings
 from db.pool import Database
-from handlers import notifier
 from handlers.delivery import Delivery
 from handlers.line_client import LineMessenger
+from handlers.line_login import IdTokenVerifier
+from handlers.notifier import Notifier
 from handlers.worker import InboxWorker
+from models.flex import Links
 from services.payments import PaymentSettings
 from sinopac.client import QPayClient
 
@@ -23,6 +25,8 @@ class Runtime:
     worker: InboxWorker
     signature_validator: SignatureValidator
     payment_settings: PaymentSettings
+    login: IdTokenVerifier
+    links: Links
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -34,8 +38,9 @@ def build_runtime(settings: Settings) -> Runtime:
                       settings.sinopac_x_key_id, timeout=settings.http_timeout,
                       create_timeout=settings.bank_timeout)
     delivery = Delivery(db, messenger)
+    links = Links(settings.liff_id, settings.allow_http_images)
     # Every use case's events become outbox rows before its commit and are sent after it.
-    db.notify, db.deliver = notifier.queue_messages, delivery.deliver
+    db.notify, db.deliver = Notifier(links).queue_messages, delivery.deliver
     rt = Runtime(
         settings=settings, db=db, messenger=messenger, bank=bank,
         delivery=delivery, worker=None,
@@ -46,6 +51,9 @@ def build_runtime(settings: Settings) -> Runtime:
             backend_url=f"{settings.public_base_url}/sinopac/notify",
             atm_expire_days=settings.atm_expire_days,
             card_hold_minutes=settings.card_hold_minutes),
+        login=IdTokenVerifier(settings.line_api_base_url, settings.line_login_channel_id,
+                              settings.http_timeout),
+        links=links,
     )
     rt.worker = InboxWorker(rt, settings.worker_threads, settings.inbox_lease_seconds)
     return rt

@@ -123,6 +123,20 @@ CREATE TABLE IF NOT EXISTS refunds (
     created_by bigint                            -- admins.id, like stock_adjustments.admin_id
 );
 CREATE INDEX IF NOT EXISTS refunds_order_idx ON refunds (order_id);
+-- A refund also returns the stock of the unshipped order (once: orders.restocked_at).
+ALTER TABLE refunds ADD COLUMN IF NOT EXISTS restock boolean NOT NULL DEFAULT false;
+-- Until this moment a pending card refund may still be on its way to the bank: another click
+-- waits. After it (or once our call failed) a retry asks OrderQuery, never OrderMaintain again.
+ALTER TABLE refunds ADD COLUMN IF NOT EXISTS bank_call_until timestamptz;
+ALTER TABLE refunds ADD COLUMN IF NOT EXISTS bank_description text;
+ALTER TABLE refunds ADD COLUMN IF NOT EXISTS settled_at timestamptz;
+-- The form (or an API Idempotency-Key) that asked: sending it again finds this refund.
+ALTER TABLE refunds ADD COLUMN IF NOT EXISTS request_key text;
+CREATE UNIQUE INDEX IF NOT EXISTS refunds_request_key_idx ON refunds (order_id, request_key);
+-- At most one pending refund per order: a double click can't start two.
+CREATE UNIQUE INDEX IF NOT EXISTS refunds_one_pending_idx ON refunds (order_id)
+    WHERE status = 'pending';
+ALTER TABLE orders ADD COLUMN IF NOT EXISTS restocked_at timestamptz;
 
 -- Every bank notice (BackendURL / ReturnURL PayToken), stored before the bank gets its answer and
 -- confirmed with OrderPayQuery by the workers; a replayed token is a no-op.

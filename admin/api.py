@@ -10,9 +10,10 @@ from admin.auth import shop
 from admin.views.audit import audit_filter, current_actor
 from admin.views.orders import csv_download, order_filter
 from models import limits
-from services import (admin_accounts, admin_audit, admin_catalog, admin_orders, reports,
-                      shipping)
+from services import (admin_accounts, admin_audit, admin_catalog, admin_orders, refunds,
+                      reports, shipping)
 from services import orders as order_service
+from services.refunds import RefundRequest
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +78,17 @@ def orders_csv():
 
 @bp.get("/orders/<int:order_id>")
 def order(order_id: int):
-    """One order with its lines, shopper and payment attempts."""
+    """One order with its lines, shopper, payment attempts and refunds."""
+    return _order_json(order_id)
+
+
+def _order_json(order_id: int):
     found = admin_orders.detail(shop().db, order_id)
     return jsonify(order=_plain(asdict(found.order)), display_name=found.display_name,
-                   payment_attempts=[_plain(asdict(a)) for a in found.attempts])
+                   payment_attempts=[_plain(asdict(a)) for a in found.attempts],
+                   paid=found.money.paid, refunded=found.money.refunded,
+                   refundable=found.money.left, refund_state=found.money.state,
+                   refunds=[_plain(asdict(r)) for r in found.refunds])
 
 
 @bp.post("/orders/<int:order_id>/ship")
@@ -88,6 +96,27 @@ def ship(order_id: int):
     """Body {"tracking_note": str}; a paid order becomes shipped and the shopper is told."""
     shipping.ship(shop().db, order_id, str(_json().get("tracking_note") or ""), current_actor())
     return jsonify(id=order_id, status="shipped")
+
+
+@bp.post("/orders/<int:order_id>/refund")
+def refund(order_id: int):
+    """Body {"amount": NT$ (optional: all that is left), "reason": str, "restock": bool,
+    "note": str (an ATM payment's transfer)}; answers the order with its refunds.
+
+    A card payment goes back through the bank; an ATM payment records the owner's transfer.
+    An `Idempotency-Key` header makes a resent request find its first refund.
+    :raise 400: restock is not true or false.
+    """
+    body = _json()
+    restock = body.get("restock", False)
+    if not isinstance(restock, bool):
+        abort(400, "restock must be true or false")
+    rt = shop()
+    refunds.refund(rt.db, rt.bank, order_id, RefundRequest(
+        amount=body.get("amount"), reason=str(body.get("reason") or ""), restock=restock,
+        note=str(body.get("note") or "") or None,
+        request_key=request.headers.get("Idempotency-Key", "")[:100] or None), current_actor())
+    return _order_json(order_id)
 
 
 @bp.post("/orders/<int:order_id>/cancel")

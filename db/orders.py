@@ -231,13 +231,15 @@ def search_orders(cur, *, status: str | None, created_from: datetime | None,
 
 
 def mark_shipped(cur, order_id: int, tracking_note: str) -> bool:
-    """Ship a paid order; False when it isn't 'paid' (never paid, or shipped already)."""
+    """Ship a paid order; False when it isn't 'paid' (never paid, or shipped already) or a
+    refund put its stock back."""
     cur.execute(
         """
         UPDATE orders
         SET status = 'shipped', shipped_at = now(), tracking_note = %(note)s
         WHERE id = %(id)s
           AND status = 'paid'
+          AND restocked_at IS NULL
         RETURNING id
         """,
         {"id": order_id, "note": tracking_note},

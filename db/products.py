@@ -157,3 +157,37 @@ def lock_product(cur, product_id: int) -> Product | None:
     cur.execute(f"SELECT {COLUMNS} FROM products WHERE id = %(id)s FOR UPDATE", {"id": product_id})
     row = cur.fetchone()
     return _product(row) if row else None
+
+
+def get_products(cur, product_ids: list[int]) -> list[Product]:
+    """These products (hidden ones included, unknown ids left out), by id."""
+    cur.execute(
+        f"""
+        SELECT {COLUMNS}
+        FROM products
+        WHERE id = ANY(%(ids)s)
+        ORDER BY id
+        """,
+        {"ids": list(product_ids)},
+    )
+    return [_product(row) for row in cur.fetchall()]
+
+
+def reserve_stock(cur, quantities: dict[int, int]) -> set[int]:
+    """Take stock for every product → quantity at once, each only if enough is left: one statement.
+
+    Returns the ids reserved; the caller rolls back unless all of them were.
+    """
+    cur.execute(
+        """
+        WITH wanted AS (
+            SELECT * FROM unnest(%(ids)s::int[], %(quantities)s::int[]) AS w (product_id, quantity)
+        )
+        UPDATE products p SET stock = p.stock - w.quantity
+        FROM wanted w
+        WHERE p.id = w.product_id AND p.active AND p.stock >= w.quantity
+        RETURNING p.id
+        """,
+        {"ids": list(quantities), "quantities": list(quantities.values())},
+    )
+    return {row["id"] for row in cur.fetchall()}

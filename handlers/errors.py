@@ -4,6 +4,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from handlers import order_api
 from models.admin_errors import ProductMissing
 from models.errors import OrderNotFound, ShopError
 
@@ -22,13 +23,17 @@ def handle_error(error: Exception):
     if isinstance(error, HTTPException):
         return error  # aborts render as usual (the admin API words them as JSON itself)
     if isinstance(error, ShopError):
-        status = 404 if isinstance(error, (OrderNotFound, ProductMissing)) else 409
+        # Refund errors carry their own status (409, 422, 502, 504); the rest are conflicts.
+        status = 404 if isinstance(error, (OrderNotFound, ProductMissing)) else \
+            getattr(error, "http_status", 409)
         message = error.message
         log.info("event=request_refused path=%s error=%s", request.path, type(error).__name__)
     else:
         status, message = 500, "系統發生錯誤，請稍後再試。(internal error)"
         log.error("event=unexpected_error path=%s error=%s", request.path,
                   type(error).__name__, exc_info=error)
+    if request.path.startswith("/api/") and status == 500:
+        return order_api.unexpected_error()
     if request.path.startswith("/sinopac/"):
         # The bank retries a notice that isn't answered {"Status":"S"}.
         return jsonify(Status="F", Message="internal error"), status

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from db import inbox, outbox, shoppers
 from models import events, messages
+from models.flex import NO_LINKS, Links
 
 
 @dataclass
@@ -30,21 +31,29 @@ class ReplyContext:
     shopper_has_more: bool = False  # another event of this shopper waits: claim it next
 
 
-def queue_messages(uow) -> list[dict]:
-    """Queue the messages for `uow.events`; returns the outbox rows to send after commit."""
-    context = uow.context if isinstance(uow.context, ReplyContext) else None
-    answered, answer, queued = False, [], []
-    for event in uow.events:
-        if context and event.user_id == context.user_id and not isinstance(event, events.Notice):
-            answered = True
-            answer += messages.for_event(event, context.language)
-            continue
-        pushed = messages.for_event(event, shoppers.get_language(uow.cur, event.user_id))
-        if pushed:
-            queued.append(outbox.enqueue(uow.cur, event.user_id, pushed))
-    if context:
-        _answer(uow.cur, context, answered, answer, queued)
-    return queued
+class Notifier:
+    """Built once per process with where cards may link to (`Links`)."""
+
+    def __init__(self, links: Links = NO_LINKS):
+        self.links = links
+
+    def queue_messages(self, uow) -> list[dict]:
+        """Queue the messages for `uow.events`; returns the outbox rows to send after commit."""
+        context = uow.context if isinstance(uow.context, ReplyContext) else None
+        answered, answer, queued = False, [], []
+        for event in uow.events:
+            if context and event.user_id == context.user_id \
+                    and not isinstance(event, events.Notice):
+                answered = True
+                answer += messages.for_event(event, context.language, self.links)
+                continue
+            language = shoppers.get_language(uow.cur, event.user_id)
+            pushed = messages.for_event(event, language, self.links)
+            if pushed:
+                queued.append(outbox.enqueue(uow.cur, event.user_id, pushed))
+        if context:
+            _answer(uow.cur, context, answered, answer, queued)
+        return queued
 
 
 def _answer(cur, context: ReplyContext, answered: bool, answer: list[dict],

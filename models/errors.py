@@ -102,3 +102,12 @@ class Misspelt(ShopError):
 class BadButton(ShopError):
     """Postback data we didn't write (an old or forged button)."""
     text_key = "bad_postback"
+
+
+class InvalidOrderRequest(ShopError):
+    """A posted order is malformed; `fields` maps each bad key (`products[1].count`) to its text."""
+    text_key = "api_invalid_request"
+
+    def __init__(self, fields: dict[str, str]):
+        super().__init__()
+        self.fields = fields

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from models.errors import ShopError
 from models.order import Totals
-from models.records import CartLine, Coupon, Order, PaymentAttempt, Product, Recipient
+from models.records import CartLine, Coupon, Order, PaymentAttempt, Product, Recipient, Refund
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,13 @@ class OrderExpired(Notice):
 class OrderShipped(Notice):
     order_id: int
     tracking_note: str
+
+
+@dataclass(frozen=True)
+class OrderRefunded(Notice):
+    """Money given back on an order (card through the bank, or an ATM-side transfer)."""
+    order_id: int
+    refund: Refund
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
 """Flex cards the shopper taps: product carousel, product detail, cart, order (LINE §3.5 limits)."""
+from dataclasses import dataclass
 from datetime import datetime
 
 from models.order import TAIPEI, Totals
@@ -16,6 +17,23 @@ GREEN = "#06C755"
 GREY = "#8C8C8C"
 FADED = "#B5B5B5"
 RED = "#E5484D"
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where cards may send the shopper: the shop page inside LINE (when LIFF is set up), and
+    whether http:// pictures may be shown (the sandbox only: LINE itself requires https)."""
+    liff_id: str | None = None
+    http_images: bool = False
+
+    def page(self, path: str = "") -> str | None:
+        """`https://liff.line.me/{LIFF_ID}/<path>`, which LINE opens at our /liff/<path>."""
+        if not self.liff_id:
+            return None
+        return f"https://liff.line.me/{self.liff_id}/{path.lstrip('/')}".rstrip("/")
+
+
+NO_LINKS = Links()
 
 
 def coupon_offer(coupon: Coupon, language: str | None) -> str:
@@ -47,9 +65,10 @@ def _button(action: dict, style: str = "primary", **extra) -> dict:
             **({"color": GREEN} if style == "primary" else {}), **extra}
 
 
-def _hero(product_image: str | None) -> dict | None:
+def _hero(product_image: str | None, links: Links) -> dict | None:
     # LINE rejects the whole message for one non-HTTPS image, so such URLs are left out.
-    if not product_image or not product_image.startswith("https://"):
+    schemes = ("https://", "http://") if links.http_images else ("https://",)
+    if not product_image or not product_image.startswith(schemes):
         return None
     return {"type": "image", "url": product_image, "size": "full", "aspectRatio": "4:3",
             "aspectMode": "cover"}
@@ -81,17 +100,24 @@ def _add_button(product: Product, language: str | None) -> dict:
                             t("say_add", language, name=product.name)))
 
 
-def product_bubble(product: Product, language: str | None) -> dict:
+def _detail_action(product: Product, language: str | None, links: Links) -> dict:
+    """Details open the product on the shop page when LIFF is set up, else its chat card."""
+    page = links.page(f"products/{product.id}")
+    if page:
+        return {"type": "uri", "label": t("button_detail", language)[:20], "uri": page}
+    return postback(t("button_detail", language), f"action=detail&product={product.id}",
+                    t("say_detail", language, name=product.name))
+
+
+def product_bubble(product: Product, language: str | None, links: Links = NO_LINKS) -> dict:
     """One product card: picture (when it has one), name, price, stock, add + details."""
     footer = [_add_button(product, language)] if product.stock > 0 else []
-    footer.append(_button(postback(t("button_detail", language),
-                                   f"action=detail&product={product.id}",
-                                   t("say_detail", language, name=product.name)), "secondary"))
+    footer.append(_button(_detail_action(product, language, links), "secondary"))
     return _bubble([
         _text(product.name, weight="bold", size="md", maxLines=2),
         _text(t("price", language, price=product.price), weight="bold", color=GREEN, size="lg"),
         _stock(product, language),
-    ], footer, _hero(product.image_url))
+    ], footer, _hero(product.image_url, links))
 
 
 def _page_bubble(page: int, pages: int, count: int, language: str | None) -> dict:
@@ -112,12 +138,13 @@ def _page_bubble(page: int, pages: int, count: int, language: str | None) -> dic
     return _bubble(body, footer)
 
 
-def product_carousel(products: list[Product], page: int, language: str | None) -> dict:
+def product_carousel(products: list[Product], page: int, language: str | None,
+                     links: Links = NO_LINKS) -> dict:
     """Page `page` (clamped) of the catalog as a Flex carousel, with a paging bubble if needed."""
     pages = max(1, -(-len(products) // PAGE_SIZE))
     page = min(max(page, 1), pages)
     shown = products[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
-    bubbles = [product_bubble(product, language) for product in shown]
+    bubbles = [product_bubble(product, language, links) for product in shown]
     if pages > 1:
         bubbles.append(_page_bubble(page, pages, len(products), language))
     names = "、".join(product.name for product in shown)
@@ -126,7 +153,8 @@ def product_carousel(products: list[Product], page: int, language: str | None) -
             "contents": {"type": "carousel", "contents": bubbles}}
 
 
-def product_detail(product: Product, in_cart: int, language: str | None) -> dict:
+def product_detail(product: Product, in_cart: int, language: str | None,
+                   links: Links = NO_LINKS) -> dict:
     """A product's own card, with its description."""
     body = [_text(product.name, weight="bold", size="xl"),
             _text(t("price", language, price=product.price), weight="bold", color=GREEN, size="lg"),
@@ -142,7 +170,7 @@ def product_detail(product: Product, in_cart: int, language: str | None) -> dict
                                    t("say_products", language)), "link"))
     alt = t("product_alt", language, name=product.name, price=product.price)
     return {"type": "flex", "altText": alt[:ALT_LIMIT],
-            "contents": _bubble(body, footer, _hero(product.image_url), size="mega")}
+            "contents": _bubble(body, footer, _hero(product.image_url, links), size="mega")}
 
 
 def _cart_line(line: CartLine, language: str | None) -> dict:

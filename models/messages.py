@@ -5,7 +5,7 @@ from models import events as ev
 from models import flex
 from models.errors import ShopError
 from models.order import TAIPEI, Totals, payable_methods
-from models.records import CartLine, Coupon, Order, PaymentAttempt, Product, Recipient
+from models.records import CartLine, Coupon, Order, PaymentAttempt, Product, Recipient, Refund
 from models.texts import t
 
 TEXT_LIMIT = 5000
@@ -30,15 +30,17 @@ def _buttons(alt: str, body: str, actions: list[dict], title: str | None = None)
     return {"type": "template", "altText": alt[:1500], "template": template}
 
 
-def product_list(products: list[Product], page: int, language: str | None) -> list[dict]:
+def product_list(products: list[Product], page: int, language: str | None,
+                 links: flex.Links = flex.NO_LINKS) -> list[dict]:
     """The catalog as Flex product cards, ≤ 10 per page."""
     if not products:
         return [text("no_products", language)]
-    return [flex.product_carousel(products, page, language)]
+    return [flex.product_carousel(products, page, language, links)]
 
 
-def product_detail(product: Product, in_cart: int, language: str | None) -> list[dict]:
-    return [flex.product_detail(product, in_cart, language)]
+def product_detail(product: Product, in_cart: int, language: str | None,
+                   links: flex.Links = flex.NO_LINKS) -> list[dict]:
+    return [flex.product_detail(product, in_cart, language, links)]
 
 
 def cart(lines: list[CartLine], totals: Totals, coupon: Coupon | None,
@@ -122,12 +124,26 @@ def payment_notice(notice: ev.PaymentNotice, language: str | None) -> list[dict]
                  amount=notice.amount)]
 
 
-def refusal(error: ShopError, language: str | None) -> list[dict]:
-    """What the shopper is told when a ShopError stopped their request."""
+def refusal_text(error: ShopError, language: str | None) -> str:
+    """What the shopper is told when a ShopError stopped their request (chat, shop page)."""
     params = dict(error.params)
     if "status" in params:
         params["status"] = status_text(params["status"], language)
-    return [text(error.text_key, language, **params)]
+    return t(error.text_key, language, **params)
+
+
+def refusal(error: ShopError, language: str | None) -> list[dict]:
+    return [{"type": "text", "text": refusal_text(error, language)[:TEXT_LIMIT]}]
+
+
+def refund_notice(refunded: ev.OrderRefunded, language: str | None) -> list[dict]:
+    """The shopper's news of a refund: how much, how it comes back, and why."""
+    refund: Refund = refunded.refund
+    key = "refund_card" if refund.method == "card" else "refund_transfer"
+    body = t(key, language, order_id=refunded.order_id, amount=refund.amount)
+    if refund.reason:
+        body += "\n" + t("refund_reason", language, reason=refund.reason)
+    return [{"type": "text", "text": body[:TEXT_LIMIT]}]
 
 
 def order_list(orders: list[Order], language: str | None) -> list[dict]:
@@ -173,13 +189,17 @@ def with_quick_replies(messages: list[dict], language: str | None,
     return messages[:-1] + [{**messages[-1], "quickReply": {"items": items}}]
 
 
-def for_event(event: ev.Event, language: str | None) -> list[dict]:
-    """The messages that tell the shopper about one domain event (none for some)."""
+def for_event(event: ev.Event, language: str | None,
+              links: flex.Links = flex.NO_LINKS) -> list[dict]:
+    """The messages that tell the shopper about one domain event (none for some).
+
+    `links` says where cards may send the shopper (the shop page, when LIFF is set up).
+    """
     match event:
         case ev.ProductsShown():
-            return product_list(event.products, event.page, language)
+            return product_list(event.products, event.page, language, links)
         case ev.ProductShown():
-            return product_detail(event.product, event.in_cart, language)
+            return product_detail(event.product, event.in_cart, language, links)
         case ev.CartChanged():
             return cart_changed(event, language)
         case ev.UnavailableDropped():
@@ -201,6 +221,8 @@ def for_event(event: ev.Event, language: str | None) -> list[dict]:
             return [text("order_cancelled", language, order_id=event.order_id)]
         case ev.OrderExpired():
             return [text("order_expired_notice", language, order_id=event.order_id)]
+        case ev.OrderRefunded():
+            return refund_notice(event, language)
         case ev.OrderShipped():
             return [text("order_shipped", language, order_id=event.order_id,
                          note=event.tracking_note)]

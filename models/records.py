@@ -107,3 +107,21 @@ class PaymentResult:
     description: str | None = None
     pay_date: str | None = None
 
+
+@dataclass(frozen=True)
+class Refund:
+    """Money given back on an order: by card through the bank, or by an ATM-side transfer."""
+    id: int
+    order_id: int
+    attempt_id: int | None
+    amount: int
+    method: str  # 'card' (OrderMaintain R) or 'atm_transfer' (the owner sent it by bank)
+    status: str  # 'pending', 'done' or 'failed'
+    reason: str
+    created_at: datetime
+    note: str | None = None
+    restock: bool = False
+    bank_call_until: datetime | None = None
+    bank_description: str | None = None
+    created_by: int | None = None
+    request_key: str | None = None

@@ -11,6 +11,7 @@ from dataclasses import asdict
 from typing import Callable
 
 from sandbox import line_limits as L
+from sandbox.line_login import LineLogin
 from sandbox.line_quota import MessageQuota
 from sandbox.line_records import ReplyToken, RichMenu, User, Counters, new_user_id
 from sandbox.line_webhook_sender import WebhookSender
@@ -56,6 +57,9 @@ class LineState:
         self._errors: deque = deque(maxlen=_KEPT_ERRORS)
         self._message_seq = 500000000000000000
         self.webhook = WebhookSender(self, timeout=webhook_timeout)
+        self.login = LineLogin(clock=clock)
+        # The sandbox serves pictures over http on loopback; LINE itself wants https (§3).
+        self.http_on_loopback = False
         if seed_shoppers:
             for name, language in DEFAULT_SHOPPERS:
                 self.add_user(name, language)

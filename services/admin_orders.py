@@ -1,9 +1,11 @@
 """The shop owner's view of orders: finding them and reading one (cancelling: services/orders.py)."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from db import orders, payments, shoppers
+from db import orders, payments, refunds, shoppers
 from models.errors import OrderNotFound
-from models.records import Order, PaymentAttempt
+from models.records import Order, PaymentAttempt, Refund
+from models.refund import METHODS, RefundTotals, paid_attempt, totals
 
 PAGE_SIZE = 50
 
@@ -22,6 +24,15 @@ class OrderDetail:
     order: Order
     display_name: str | None
     attempts: list[PaymentAttempt]
+    refunds: list[Refund] = field(default_factory=list)
+    money: RefundTotals = RefundTotals(paid=0, refunded=0)
+    restocked_at: datetime | None = None
+
+    @property
+    def refund_method(self) -> str | None:
+        """How a refund of this order goes back: 'card', 'atm_transfer', or None (unpaid)."""
+        attempt = paid_attempt(self.attempts)
+        return METHODS[attempt.pay_type] if attempt else None
 
 
 def find(db, where: OrderFilter) -> tuple[list[dict], int]:
@@ -35,7 +46,7 @@ def find(db, where: OrderFilter) -> tuple[list[dict], int]:
 
 
 def detail(db, order_id: int) -> OrderDetail:
-    """An order with its snapshot lines, shopper name and payment attempts.
+    """An order with its snapshot lines, shopper name, payment attempts and refunds.
 
     :raise OrderNotFound: no such order.
     """
@@ -43,5 +54,8 @@ def detail(db, order_id: int) -> OrderDetail:
         order = orders.get_order(cur, order_id)
         if order is None:
             raise OrderNotFound()
-        return OrderDetail(order, shoppers.get_display_name(cur, order.user_id),
-                           payments.list_attempts_for_order(cur, order_id))
+        attempts = payments.list_attempts_for_order(cur, order_id)
+        given_back = refunds.list_refunds(cur, order_id)
+        return OrderDetail(order, shoppers.get_display_name(cur, order.user_id), attempts,
+                           given_back, totals(paid_attempt(attempts), given_back),
+                           refunds.restocked_at(cur, order_id))

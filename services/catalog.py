@@ -31,6 +31,12 @@ def show_product(db, user_id: str, product_id: int) -> ProductShown:
     return db.run(work)
 
 
+def for_sale(db) -> list[Product]:
+    """The visible products, for the shop page (a plain read: nothing is sent)."""
+    with db.transaction() as cur:
+        return products.list_products(cur)
+
+
 def import_catalog(db, items: list[Product]) -> int:
     """Upsert every product in one transaction; returns how many.
 

@@ -1,8 +1,9 @@
-"""Orders after checkout: listing, cancelling, and expiring the unpaid ones."""
-from db import audit, orders
+"""Orders after checkout: listing, reading, cancelling, and expiring the unpaid ones."""
+from db import audit, orders, payments
 from models.audit import ORDER_CANCELLED, Actor
 from models.errors import NotCancellable, OrderNotFound
 from models.events import OrderCancelled, OrderExpired, OrdersShown
+from models.records import Order, PaymentAttempt
 
 
 def show_recent(db, user_id: str, limit: int = 5) -> OrdersShown:
@@ -55,3 +56,22 @@ def release_overdue(uow) -> list[OrderExpired]:
 def expire_overdue(db) -> list[OrderExpired]:
     """`flask expire-orders`: the scheduled sweep."""
     return db.run(release_overdue)
+
+
+def order_for(db, user_id: str, order_id: int) -> tuple[Order, PaymentAttempt | None]:
+    """One of the shopper's orders and its latest payment attempt.
+
+    :raise OrderNotFound: no such order, or another shopper's (the same answer for both).
+    """
+    with db.transaction() as cur:
+        order = orders.get_order(cur, order_id)
+        if order is None or order.user_id != user_id:
+            raise OrderNotFound()
+        attempts = payments.list_attempts_for_order(cur, order_id)
+        return order, attempts[-1] if attempts else None
+
+
+def recent_orders(db, user_id: str, limit: int = 20) -> list[Order]:
+    """The shopper's latest orders, newest first (nothing is sent to the chat)."""
+    with db.transaction() as cur:
+        return orders.list_orders_for(cur, user_id, limit)

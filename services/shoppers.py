@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 from db import shoppers
 from models.events import Followed, GroupInvited, Ignored, RecipientSaved, Unfollowed
 from models.recipient import parse_recipient
+from models.records import Recipient
 from services.coupons import CouponOffer, grant_follower_coupon
 
 
@@ -58,3 +59,9 @@ def save_recipient(db, user_id: str, name: str, phone: str, address: str) -> Rec
         uow.record(saved)
         return saved
     return db.run(work)
+
+
+def saved_recipient(db, user_id: str) -> Recipient | None:
+    """The delivery details the shopper saved, if any."""
+    with db.transaction() as cur:
+        return shoppers.get_recipient(cur, user_id)

@@ -1,5 +1,7 @@
-"""Order pages: the filtered list (flagged first), its CSV shipping list, the detail, ship
-and cancel."""
+"""Order pages: the filtered list (flagged first), its CSV shipping list, the detail, ship,
+cancel and refund."""
+import re
+import secrets
 from datetime import date, datetime, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -10,9 +12,10 @@ from admin.views.audit import current_actor
 from models import limits
 from models.errors import OrderNotFound, ShopError
 from models.order import TAIPEI
-from services import admin_audit, admin_orders, reports, shipping
+from services import admin_audit, admin_orders, refunds, reports, shipping
 from services import orders as order_service
 from services.admin_orders import PAGE_SIZE, OrderFilter
+from services.refunds import RefundRequest
 from services.reports import taipei_day_start
 
 STATUSES = ("pending", "paid", "shipped", "expired", "cancelled")
@@ -70,8 +73,10 @@ def order(order_id: int):
         found = admin_orders.detail(shop().db, order_id)
     except OrderNotFound:
         abort(404)
+    # A fresh key per page view: the same form sent twice finds its first refund.
     return render_template("admin/orders/detail.html", detail=found, order=found.order,
-                           history=admin_audit.history(shop().db, "order", order_id))
+                           history=admin_audit.history(shop().db, "order", order_id),
+                           refund_key=secrets.token_urlsafe(16))
 
 
 @bp.post("/orders/<int:order_id>/ship")
@@ -95,4 +100,25 @@ def cancel_order(order_id: int):
         flash(error.message, "error")
     else:
         flash(f"訂單 #{order_id} 已取消，庫存已退回。", "success")
+    return redirect(url_for("admin.order", order_id=order_id), 303)
+
+
+@bp.post("/orders/<int:order_id>/refund")
+def refund_order(order_id: int):
+    """Refund a paid order: a card through the bank, an ATM payment as the owner's transfer."""
+    rt = shop()
+    raw = request.form.get("amount", "").strip()
+    # Blank gives back all that is left; anything but digits is refused by the rules.
+    amount = None if not raw else int(raw) if re.fullmatch(r"[0-9]{1,9}", raw) else raw
+    try:
+        outcome = refunds.refund(rt.db, rt.bank, order_id, RefundRequest(
+            amount=amount, reason=request.form.get("reason", ""),
+            restock=request.form.get("restock") == "1", note=request.form.get("note"),
+            request_key=request.form.get("refund_key") or None), current_actor())
+    except ShopError as error:
+        flash(error.message, "error")
+    else:
+        restocked = f"，{outcome.restocked} 件商品已退回庫存" if outcome.restocked else ""
+        flash(f"訂單 #{order_id} 已退款 NT${outcome.refund.amount}{restocked}，並已通知顧客。",
+              "success")
     return redirect(url_for("admin.order", order_id=order_id), 303)

@@ -135,9 +135,20 @@ def cancel_by_api(shop, admin):
         "before": {"status": "pending"}, "after": {"status": "cancelled", "restocked": {"1": 2}}}
 
 
+def refund_by_api(shop, admin):
+    order_id, api = paid_order(shop), Api(shop)
+    body = {"amount": 50, "reason": "少一包", "restock": False, "note": "已轉帳"}
+    return lambda: api.post(f"/admin/api/orders/{order_id}/refund", body), {
+        **API, "action": "order_refunded", "entity_type": "order", "entity_id": order_id,
+        "before": {"refunded": 0}, "after": {"refunded": 50, "refund_id": 1,
+                                             "method": "atm_transfer", "reason": "少一包",
+                                             "restocked_units": 0}}
+
+
 @pytest.mark.parametrize("case", [
     login, wrong_password, api_token, create_product, edit_product, hide_product, show_product,
-    adjust_stock, adjust_stock_by_api, ship, ship_by_api, cancel, cancel_by_api],
+    adjust_stock, adjust_stock_by_api, ship, ship_by_api, cancel, cancel_by_api,
+    refund_by_api],
     ids=lambda case: case.__name__)
 def test_each_owner_action_writes_exactly_one_audit_row_with_before_and_after(shop, admin, case):
     act, expected = case(shop, admin)
