@@ -5,7 +5,8 @@ so a message exists exactly when the change it reports does. Messages for the sh
 chat event is being handled become one reply (with quick replies for the next step), and that
 inbox event is marked done in the same statement; every other message, and every `Notice`, is
 pushed. This module, `models/messages.py` and `models/flex.py` are the only ones that know LINE
-message JSON; the use cases never see it.
+message JSON; the use cases never see it. It is the one adapter handed a cursor (the use case's,
+through its unit of work), because its writes belong to that transaction.
 """
 from dataclasses import dataclass
 from datetime import datetime
