@@ -25,7 +25,7 @@ def _ids(*names: str) -> list[str] | None:
 
 
 def _page(returned, status: int = 200, **flags):
-    rt = current_app.extensions["shop"]
+    rt = current_app.extensions["runtime"]
     order = returned.order if returned else None
     paid = order is not None and order.status in ("paid", "shipped")
     return render_template("payment_return.html", paid=paid, order=order,
@@ -35,7 +35,7 @@ def _page(returned, status: int = 200, **flags):
 @bp.get("/confirm")
 def confirm():
     """confirmUrl?transactionId=…&orderId=…: confirm our attempt, tell the shopper in the chat."""
-    rt = current_app.extensions["shop"]
+    rt = current_app.extensions["runtime"]
     ids = _ids("orderId", "transactionId")
     if ids is None or not ids[1].isdigit():
         return _page(None, 400, unknown=True)
@@ -43,14 +43,13 @@ def confirm():
     returned = payment_returns.confirm(rt.db, rt.providers, ids[0], str(int(ids[1])))
     if returned.attempt is None:
         return _page(None, 404, unknown=True)
-    rt.delivery.send_now(returned.queued)
     return _page(returned, confirming=returned.attempt.status == "open")
 
 
 @bp.get("/cancel")
 def cancel():
     """cancelUrl?orderId=…: the order stays payable; the shopper picks a method again."""
-    rt = current_app.extensions["shop"]
+    rt = current_app.extensions["runtime"]
     ids = _ids("orderId")
     returned = payment_returns.cancel(rt.db, rt.providers, ids[0]) if ids else None
     if returned is None or returned.attempt is None:

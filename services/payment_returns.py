@@ -20,27 +20,26 @@ log = logging.getLogger(__name__)
 class Returned:
     attempt: PaymentAttempt | None   # None: no attempt of ours matches the URL
     order: Order | None
-    queued: list[dict]               # the shopper's paid (or failed) message, to send
 
 
 def confirm(db, providers: Providers, order_no: str, ts_no: str) -> Returned:
     """Confirm the attempt the URL names, if it is ours and still open; apply the result once.
 
     Opened twice, or raced by `sync-payments`, it still pays once: the provider refuses a
-    second confirm (we then ask check) and apply_payment_result applies a result once.
+    second confirm (we then ask check) and apply_payment_result applies a result once (and
+    tells the shopper).
     """
     with db.transaction() as cur:
         attempt = payments.find_attempt(cur, order_no, ts_no)
     provider = providers.for_attempt(attempt) if attempt else None
     if attempt is None or not isinstance(provider, ConfirmingProvider):
         log.warning("event=payment_confirm_unknown order_no=%s", order_no)
-        return Returned(None, None, [])
-    queued: list[dict] = []
+        return Returned(None, None)
     if attempt.status == "open":
         result = provider.confirm(attempt)
-        applied = apply_payment_result(db, result, providers.methods) if result else None
-        queued = applied.queued if applied else []
-    return _now(db, attempt, queued)
+        if result:
+            apply_payment_result(db, result)
+    return _now(db, attempt)
 
 
 def cancel(db, providers: Providers, order_no: str) -> Returned:
@@ -50,18 +49,18 @@ def cancel(db, providers: Providers, order_no: str) -> Returned:
         attempt = payments.get_attempt(cur, order_no)
     provider = providers.for_attempt(attempt) if attempt else None
     if attempt is None or not isinstance(provider, ConfirmingProvider):
-        return Returned(None, None, [])
+        return Returned(None, None)
     try:
         if provider.look_up(attempt).gone:
-            db.run(lambda cur: payments.void_attempt(cur, attempt.id))
+            db.run(lambda uow: payments.void_attempt(uow.cur, attempt.id))
     except ProviderError as error:
         # sync-payments will ask again; the page still tells the shopper the order is payable.
         log.info("event=payment_cancel_check_failed order_no=%s error=%s", order_no,
                  type(error).__name__)
-    return _now(db, attempt, [])
+    return _now(db, attempt)
 
 
-def _now(db, attempt: PaymentAttempt, queued: list[dict]) -> Returned:
+def _now(db, attempt: PaymentAttempt) -> Returned:
     with db.transaction() as cur:
         return Returned(payments.get_attempt(cur, attempt.order_no),
-                        orders.get_order(cur, attempt.order_id), queued)
+                        orders.get_order(cur, attempt.order_id))

@@ -6,7 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.conftest import LINEPAY_SECRET, actions, all_text, linepay_settings
+from tests.conftest import LINEPAY_SECRET, linepay_settings
+from tests.support.messages import actions, all_text
 
 
 @pytest.fixture

@@ -2,11 +2,12 @@
 refunds from the back office, and a shop without LINE Pay settings (issue 16)."""
 import requests
 
-from tests.admin.conftest import EMAIL, create_owner
-from tests.conftest import actions, all_text, linepay_settings
+from tests.conftest import linepay_settings
 from tests.e2e.test_linepay_payments import emulated, linepay_order, paid_messages, \
     shopper_answers
 from tests.e2e.test_order_api import call
+from tests.support.admin import EMAIL, create_owner
+from tests.support.messages import actions, all_text
 
 
 def linepay_shop(make_shop, linepay, **overrides):

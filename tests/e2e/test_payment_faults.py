@@ -8,7 +8,8 @@ import pytest
 
 from models.records import PaymentResult
 from services import payments
-from tests.conftest import SHOP_NO, all_text
+from tests.support.messages import all_text
+from tests.support.settings import SHOP_NO
 
 
 def atm_order(shop, user, price=450):
@@ -46,8 +47,7 @@ def test_applying_a_result_locks_the_order_before_the_attempt(shop):
     with psycopg2.connect(shop.rt.db.url) as holder, holder.cursor() as cur:
         cur.execute("SELECT 1 FROM orders WHERE id = %s FOR UPDATE", (order_id,))
         applying = threading.Thread(target=payments.apply_payment_result, args=(
-            shop.rt.db, PaymentResult(order_no=order_no, paid=True, amount=450),
-            shop.rt.providers.methods))
+            shop.rt.db, PaymentResult(order_no=order_no, paid=True, amount=450)))
         applying.start()
         assert shop.wait_until(lambda: shop.sql(
             "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'"))
