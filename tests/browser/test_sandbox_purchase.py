@@ -68,6 +68,8 @@ def test_buy_by_card_then_by_atm_in_the_browser(sandbox_shop, browser, shot):
     atm.goto(f"{sandbox_shop['bank_url']}/atm/transfer")
     atm.locator("input[name=AtmPayNo]").fill(account)
     atm.get_by_role("button", name="轉帳").click()
+    # The click submits a form: wait for the bank's answer page, or the shot races the load.
+    expect(atm.locator(".result")).to_contain_text("轉帳成功")
     shot(atm, "sandbox-9-atm-transfer")
 
     expect(bot).to_contain_text("已收到訂單 #2 的付款 NT$280")
