@@ -13,7 +13,7 @@ from db.migrate import init_db
 from handlers import bank_notify, line_webhook, order_api, product_images
 from handlers.rich_menu import setup_rich_menu
 from runtime import build_runtime
-from services import catalog, housekeeping, orders, payments
+from services import catalog, housekeeping, orders, payments, reminders
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -88,6 +88,13 @@ def _register_commands(app: Flask, rt) -> None:
         notices = orders.expire_overdue(rt.db)
         rt.delivery.send_now(notices)
         click.echo(f"Expired {len(notices)} orders.")
+
+    @app.cli.command("send-reminders")
+    def send_reminders_command():
+        """Send due reminders: ATM deadlines near, carts left alone (run every 10 minutes)."""
+        run = reminders.send_due(rt.db, rt.messenger, rt.delivery,
+                                 reminders.ReminderSettings.from_settings(rt.settings))
+        click.echo(f"Sent {run.sent} reminders; {run.held} held back for the quota reserve.")
 
     @app.cli.command("sync-payments")
     def sync_payments_command():

@@ -10,7 +10,7 @@ from handlers import chat_commands as cmd
 from handlers import postbacks
 from models import messages
 from models.errors import ShopError
-from services import cart, catalog, checkout, orders, payments, shoppers
+from services import cart, catalog, checkout, orders, payments, reminders, reorder, shoppers
 from services import answers
 from services.answers import Answer
 from services.coupons import offer_from
@@ -135,6 +135,10 @@ def _run(rt, command, answer: Answer) -> None:
                                    pay_type)
         case postbacks.CancelOrder(order_id=order_id):
             orders.cancel(rt.db, answer, order_id)
+        case postbacks.Reorder(order_id=order_id):
+            reorder.reorder(rt.db, answer, order_id)
+        case cmd.CartReminders(on=on):
+            reminders.set_cart_reminders(rt.db, answer, on)
         case cmd.SetRecipient() as recipient:
             shoppers.save_recipient(rt.db, answer, recipient.name, recipient.phone,
                                     recipient.address)

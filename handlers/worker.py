@@ -5,16 +5,18 @@ import threading
 import time
 import traceback
 
-from db import inbox
+from db import inbox, scheduled_jobs
 from handlers import line_events
 from models import messages
-from services import bank_notices
+from services import bank_notices, reminders
 from services.answers import push_to
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 POLL_SECONDS = 1.0
+PERIODIC_JOB = "worker-periodic"
+PERIODIC_SECONDS = 60
 
 
 class InboxWorker:
@@ -97,6 +99,7 @@ class InboxWorker:
         """Also the body of `flask --app app worker` on a PaaS."""
         while not self._stop.is_set():
             try:
+                self.run_periodic()
                 if not self.run_pending():
                     time.sleep(POLL_SECONDS)
             except Exception:
@@ -113,6 +116,16 @@ class InboxWorker:
         notices = bank_notices.work_pending(self.rt.db, self.rt.bank, self.rt.delivery,
                                             limit=limit)
         return len(rows) + notices + self.rt.delivery.send_pending()
+
+    def run_periodic(self) -> bool:
+        """Reminders and announcement batches, at most once a minute across every process (the
+        turn is a row in PostgreSQL); True when this call took the turn."""
+        with self.rt.db.statement() as cur:
+            if not scheduled_jobs.take_turn(cur, PERIODIC_JOB, PERIODIC_SECONDS):
+                return False
+        reminders.send_due(self.rt.db, self.rt.messenger, self.rt.delivery,
+                           reminders.ReminderSettings.from_settings(self.rt.settings))
+        return True
 
     def work(self, row: dict) -> None:
         """Handle one event, then its shopper's next one; never raises.

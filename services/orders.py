@@ -1,6 +1,7 @@
 """A shopper's orders: listing, cancelling, and expiring the unpaid ones."""
 from db import orders, payments, shoppers
 from models import messages
+from models import notices as expiry
 from models.errors import OrderNotFound, OrderNotPayable
 from models.records import Order, PaymentAttempt
 from services.answers import Answer, push_to
@@ -32,7 +33,8 @@ def cancel(db, answer: Answer, order_id: int) -> None:
 
 
 def release_overdue(cur) -> list[dict]:
-    """Expire every pending order past its deadline, return its stock and queue a notice.
+    """Expire every pending order past its deadline, return its stock and queue its one notice
+    (the stock was released; a button orders the same again).
 
     Returns the queued notices (the sweeper sends them; otherwise the poller does).
     """
@@ -40,8 +42,7 @@ def release_overdue(cur) -> list[dict]:
     notices = []
     for row in closed:
         language = shoppers.get_language(cur, row["user_id"])
-        notices.append(push_to(cur, row["user_id"], [messages.text(
-            "order_expired_notice", language, order_id=row["id"])]))
+        notices.append(push_to(cur, row["user_id"], expiry.order_expired(row["id"], language)))
     return notices
 
 
