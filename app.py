@@ -13,7 +13,7 @@ from db.migrate import init_db
 from handlers import bank_notify, line_webhook, order_api, product_images
 from handlers.rich_menu import setup_rich_menu
 from runtime import build_runtime
-from services import catalog, housekeeping, orders, payments, reminders
+from services import announcements, catalog, housekeeping, orders, payments, reminders
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -95,6 +95,13 @@ def _register_commands(app: Flask, rt) -> None:
         run = reminders.send_due(rt.db, rt.messenger, rt.delivery,
                                  reminders.ReminderSettings.from_settings(rt.settings))
         click.echo(f"Sent {run.sent} reminders; {run.held} held back for the quota reserve.")
+
+    @app.cli.command("send-announcements")
+    def send_announcements_command():
+        """Send announcement batches not yet sent (after a crash) and held ones that now fit."""
+        resumed = announcements.resume_held(rt.db, rt.messenger, rt.settings.quota_reserve)
+        sent = announcements.send_pending(rt.db, rt.messenger)
+        click.echo(f"Sent {sent} announcement batches; {resumed} held announcements resumed.")
 
     @app.cli.command("sync-payments")
     def sync_payments_command():

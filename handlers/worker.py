@@ -8,7 +8,7 @@ import traceback
 from db import inbox, scheduled_jobs
 from handlers import line_events
 from models import messages
-from services import bank_notices, reminders
+from services import announcements, bank_notices, reminders
 from services.answers import push_to
 
 log = logging.getLogger(__name__)
@@ -125,6 +125,8 @@ class InboxWorker:
                 return False
         reminders.send_due(self.rt.db, self.rt.messenger, self.rt.delivery,
                            reminders.ReminderSettings.from_settings(self.rt.settings))
+        announcements.resume_held(self.rt.db, self.rt.messenger, self.rt.settings.quota_reserve)
+        announcements.send_pending(self.rt.db, self.rt.messenger)
         return True
 
     def work(self, row: dict) -> None:
