@@ -23,7 +23,9 @@ def test_the_new_page_shows_how_many_shoppers_and_the_chat_preview_then_sends(sh
     sent = admin.post("/admin/announcements", {"text": NEWS, "product_ids": "1",
                                                "segment": "all"})
     assert sent.status_code == 303
-    assert shop.wait_until(lambda: all(_deliveries(shop, user) for user in users))
+    assert shop.wait_until(lambda: shop.sql("SELECT status FROM announcements")[0]["status"]
+                           == "sent")
+    assert all(_deliveries(shop, user)[0] == NEWS for user in users)
     detail = _page(admin.get(sent.headers["Location"]))
     assert 'data-testid="progress">3 / 3<' in detail and "已送出" in detail
     listing = _page(admin.get("/admin/announcements"))

@@ -1,4 +1,6 @@
 """Announcements: segments, batches of 500 sent once each through crashes, the quota, the API."""
+import threading
+
 import pytest
 
 from models.announcement import AnnouncementRequest, Segment
@@ -77,6 +79,26 @@ def test_1234_shoppers_get_3_batches_once_each_through_a_lost_answer_and_a_crash
     assert shop.line.quota.used == 1234
     assert [e["status"] for e in shop.line.stats()["last_errors"]
             if "multicast" in e["path"]] == [500, 409, 409]
+
+
+def test_two_processes_sending_at_once_deliver_each_batch_once(make_shop):
+    first, second = make_shop(), make_shop()
+    users = _followers(first, 1234)
+    _create(first)
+    barrier = threading.Barrier(4)
+
+    def race(shop):
+        barrier.wait()
+        announcements.send_pending(shop.rt.db, shop.rt.messenger)
+
+    threads = [threading.Thread(target=race, args=(shop,)) for shop in (first, second) * 2]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert first.sql("SELECT status FROM announcements")[0]["status"] == "sent"
+    assert all(_deliveries(first, user) == [NEWS] for user in users)
+    assert first.line.stats()["multicasts"] == 3 and first.line.stats()["errors"] == 0
 
 
 def test_segments_pick_their_shoppers_and_shoppers_who_blocked_the_shop_are_skipped(shop):

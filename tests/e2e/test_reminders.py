@@ -163,7 +163,12 @@ def test_an_expired_order_says_its_stock_was_released_once_and_offers_to_order_a
 
 def test_workers_in_two_processes_take_the_periodic_turn_once_a_minute(make_shop):
     first, second = make_shop(), make_shop()
+    first.add_product(1, "烏龍茶", 450, 5)
+    user = first.buyer()
+    first.text(user, "cart 1 1")
+    _left_alone(first, user)
     assert first.rt.worker.run_periodic() is True
+    assert len(_reminded(first, user, CART_REMINDER)) == 1
     assert second.rt.worker.run_periodic() is False
     assert first.rt.worker.run_periodic() is False
     first.sql("UPDATE scheduled_jobs SET ran_at = now() - interval '61 seconds'")
