@@ -3,6 +3,7 @@ import threading
 
 import pytest
 
+from db.announcements import claim_batch, segment_user_ids
 from models.announcement import AnnouncementRequest, Segment
 from models.audit import Actor
 from models.flex import NO_LINKS
@@ -64,7 +65,6 @@ def test_1234_shoppers_get_3_batches_once_each_through_a_lost_answer_and_a_crash
     shop.line.fail_next, shop.line.fail_mode = 1, "after"   # batch 2 delivered, answer lost
     assert announcements.send_pending(shop.rt.db, shop.rt.messenger, limit=1) == 0
     with shop.rt.db.transaction() as cur:                  # batch 3: sent, then the process died
-        from db.announcements import claim_batch
         batch = claim_batch(cur, 60)
     shop.rt.messenger.multicast(batch["user_ids"], batch["messages"], str(batch["retry_key"]))
     assert announcements.get(shop.rt.db, created["id"])["sent"] == 500
@@ -119,7 +119,6 @@ def test_segments_pick_their_shoppers_and_shoppers_who_blocked_the_shop_are_skip
 
     def members(kind, **segment):
         with shop.rt.db.transaction() as cur:
-            from db.announcements import segment_user_ids
             return set(segment_user_ids(cur, Segment(kind, **segment)))
 
     assert members("all") == {buyer, recent, carter, newcomer}
