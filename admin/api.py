@@ -7,14 +7,14 @@ from flask import Blueprint, abort, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from admin.auth import shop
-from admin.views.announcements import kick
 from admin.views.audit import audit_filter, current_actor
 from admin.views.orders import csv_download, order_filter
+from handlers import scheduled
 from models import limits
-from models.admin_errors import AdminError, OrderMissing, ProductMissing
 from models.announcement import parse_request
 from services import (admin_accounts, admin_audit, admin_catalog, admin_orders, announcements,
                       refunds, reports, shipping)
+from services import orders as order_service
 from services.refunds import RefundRequest
 
 log = logging.getLogger(__name__)
@@ -44,14 +44,6 @@ def authenticate():
 @bp.errorhandler(HTTPException)
 def http_error(error: HTTPException):
     return jsonify(message=error.description), error.code
-
-
-@bp.errorhandler(AdminError)
-def admin_error(error: AdminError):
-    # Refund errors carry their own status (409, 422, 502, 504); the rest are conflicts.
-    status = 404 if isinstance(error, (OrderMissing, ProductMissing)) else \
-        getattr(error, "http_status", 409)
-    return jsonify(message=error.message, error=type(error).__name__), status
 
 
 @bp.get("/products")
@@ -104,10 +96,7 @@ def _order_json(order_id: int):
 @bp.post("/orders/<int:order_id>/ship")
 def ship(order_id: int):
     """Body {"tracking_note": str}; a paid order becomes shipped and the shopper is told."""
-    rt = shop()
-    notices = shipping.ship(rt.db, order_id, str(_json().get("tracking_note") or ""),
-                            current_actor())
-    rt.delivery.send_now(notices)
+    shipping.ship(shop().db, order_id, str(_json().get("tracking_note") or ""), current_actor())
     return jsonify(id=order_id, status="shipped")
 
 
@@ -125,19 +114,17 @@ def refund(order_id: int):
     if not isinstance(restock, bool):
         abort(400, "restock must be true or false")
     rt = shop()
-    outcome = refunds.refund(rt.db, rt.bank, order_id, RefundRequest(
+    refunds.refund(rt.db, rt.bank, order_id, RefundRequest(
         amount=body.get("amount"), reason=str(body.get("reason") or ""), restock=restock,
         note=str(body.get("note") or "") or None,
         request_key=request.headers.get("Idempotency-Key", "")[:100] or None), current_actor())
-    rt.delivery.send_now(outcome.queued)
     return _order_json(order_id)
 
 
 @bp.post("/orders/<int:order_id>/cancel")
 def cancel(order_id: int):
     """An unpaid order is cancelled and its stock returned."""
-    rt = shop()
-    rt.delivery.send_now(admin_orders.cancel(rt.db, order_id, current_actor()))
+    order_service.cancel(shop().db, order_id, actor=current_actor())
     return jsonify(id=order_id, status="cancelled")
 
 
@@ -158,10 +145,7 @@ def announce():
     use the quota reserve (it goes out by itself once there is room). 409: more recipients than
     LINE would still take this month, nothing stored. 422: a field is wrong (the message says).
     """
-    rt = shop()
-    created = announcements.create(rt.db, rt.messenger, parse_request(_json()),
-                                   rt.settings.quota_reserve, rt.links, current_actor())
-    kick(rt)
+    created = scheduled.announce(shop(), parse_request(_json()), current_actor())
     return jsonify(_announcement_json(created)), 202
 
 
@@ -201,8 +185,3 @@ def _plain(value):
         return value.isoformat()
     return value
 
-
-@bp.errorhandler(Exception)
-def unexpected_error(error: Exception):
-    log.exception("event=admin_api_error path=%s", request.path)
-    return jsonify(message="internal error"), 500

@@ -3,7 +3,8 @@ from dataclasses import dataclass
 
 from models import limits
 from models.admin_errors import InvalidAnnouncement
-from models.notices import ANNOUNCEMENT_PRODUCTS, ANNOUNCEMENT_TEXT_LIMIT
+from models.flex import PAGE_SIZE as ANNOUNCEMENT_PRODUCTS  # one carousel, no paging bubble
+from models.messages import TEXT_LIMIT as ANNOUNCEMENT_TEXT_LIMIT
 
 BATCH_SIZE = 500  # LINE's multicast takes at most 500 user ids (line-platform.md §12)
 MAX_DAYS = 3650

@@ -1,19 +1,19 @@
 """Reminders: an unpaid ATM order near its deadline, a cart left alone. Each goes out once.
 
-A reminder's key (kind, subject, version) is written in the transaction that queues it in the
-outbox, and due work is claimed with FOR UPDATE SKIP LOCKED: two schedulers, or a scheduler and
-the workers, never send the same reminder twice. Before anything is queued, LINE is asked about
-the month's quota: reminders may not eat into the reserve kept for payment and shipping news.
+A reminder's key (kind, subject, version) is written in the transaction that records it (the
+notifier queues its push in that same transaction), and due work is claimed with FOR UPDATE
+SKIP LOCKED: two schedulers, or a scheduler and the workers, never send one reminder twice.
+Reminders may not eat into the month's quota reserve kept for payment and shipping news: the
+caller asks LINE for the quota first (handlers/scheduled.py).
 """
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
-from db import carts, payments, reminders, scheduled_jobs, shoppers
-from models import notices
+from db import carts, coupons, payments, reminders, scheduled_jobs, shoppers
 from models import quota as quota_rules
-from services.answers import Answer, push_to
-from services.coupons import coupon_for
-from services.delivery import LineSendError
+from models.events import AtmReminder, CartReminder, CartRemindersSet
+from models.order import order_totals
 
 log = logging.getLogger(__name__)
 
@@ -33,26 +33,26 @@ class ReminderSettings:
 
 @dataclass(frozen=True)
 class ReminderRun:
-    sent: int   # reminders queued (and handed to delivery) by this run
+    sent: int   # reminders recorded (their pushes leave right after the commit)
     held: int   # due but held back for the quota reserve (or an unknown quota)
 
 
-def send_due(db, messenger, delivery, settings: ReminderSettings) -> ReminderRun:
-    """`flask send-reminders` and the workers' periodic step: queue and send what is due."""
+def count_due(db, settings: ReminderSettings) -> int:
+    """How many reminders are due (a cheap look before asking LINE about the quota)."""
     with db.statement() as cur:
-        due = reminders.count_due(cur, atm_hours=settings.atm_hours,
-                                  cart_hours=settings.cart_hours)
-    if not due:
-        return ReminderRun(0, 0)
-    try:
-        quota = messenger.quota()
-    except LineSendError as error:
-        log.warning("event=reminders_quota_unknown status=%s", error.status)
+        return reminders.count_due(cur, atm_hours=settings.atm_hours,
+                                   cart_hours=settings.cart_hours)
+
+
+def send_due(db, settings: ReminderSettings, quota, due: int) -> ReminderRun:
+    """Record up to `due` reminders that fit the month's `quota` (limit, used; None: LINE
+    didn't say, so all are held); the owner is told why any were held."""
+    if quota is None:
         _note(db, "LINE 沒有回答本月訊息額度，提醒暫緩，稍後再試。")
         return ReminderRun(0, due)
     room = quota_rules.room(quota.limit, quota.used, settings.quota_reserve)
     budget = due if room is None else min(due, room)
-    queued = db.run(lambda cur: _queue(cur, settings, budget)) if budget else []
+    sent = db.run(lambda uow: _record(uow, settings, budget)) if budget else 0
     held = due - budget
     if held:
         reserve = quota_rules.reserve(quota.limit, settings.quota_reserve)
@@ -61,8 +61,7 @@ def send_due(db, messenger, delivery, settings: ReminderSettings) -> ReminderRun
         log.info("event=reminders_held held=%s room=%s", held, room)
     else:
         _note(db, None)
-    delivery.send_now(queued)
-    return ReminderRun(len(queued), held)
+    return ReminderRun(sent, held)
 
 
 def held_note(db) -> str | None:
@@ -76,27 +75,30 @@ def _note(db, note: str | None) -> None:
         scheduled_jobs.set_note(cur, JOB, note)
 
 
-def _queue(cur, settings: ReminderSettings, budget: int) -> list[dict]:
-    """Claim up to `budget` due reminders, take each one's key and queue its push."""
-    queued = []
+def _record(uow, settings: ReminderSettings, budget: int) -> int:
+    """Claim up to `budget` due reminders, take each one's key and record it."""
+    cur, sent = uow.cur, 0
     for row in reminders.claim_atm(cur, atm_hours=settings.atm_hours, limit=budget):
-        if not reminders.mark_sent(cur, "atm", str(row["order_id"]), str(row["attempt_id"])):
-            continue
-        attempt = payments.list_attempts_for_order(cur, row["order_id"])[-1]
-        queued.append(push_to(cur, row["user_id"], notices.atm_reminder(
-            row["order_id"], attempt, row["expires_at"], row["language"])))
-    for row in reminders.claim_carts(cur, cart_hours=settings.cart_hours,
-                                     limit=budget - len(queued)):
-        if not reminders.mark_sent(cur, "cart", row["user_id"], row["version"]):
-            continue
-        lines = carts.get_cart(cur, row["user_id"])
-        queued.append(push_to(cur, row["user_id"], notices.cart_reminder(
-            lines, coupon_for(cur, row["user_id"]), row["language"])))
-    return queued
+        if reminders.mark_sent(cur, "atm", str(row["order_id"]), str(row["attempt_id"])):
+            attempt = payments.list_attempts_for_order(cur, row["order_id"])[-1]
+            uow.record(AtmReminder(row["user_id"], row["order_id"], attempt, row["expires_at"]))
+            sent += 1
+    now = datetime.now(timezone.utc)
+    for row in reminders.claim_carts(cur, cart_hours=settings.cart_hours, limit=budget - sent):
+        if reminders.mark_sent(cur, "cart", row["user_id"], row["version"]):
+            lines = carts.get_cart(cur, row["user_id"])
+            coupon = coupons.get_coupon_for(cur, row["user_id"])
+            uow.record(CartReminder(row["user_id"], lines, order_totals(lines, coupon, now),
+                                    coupon))
+            sent += 1
+    return sent
 
 
-def set_cart_reminders(db, answer: Answer, on: bool) -> None:
+def set_cart_reminders(db, user_id: str, on: bool) -> CartRemindersSet:
     """The shopper turns cart reminders off (the reminder's button) or on again (typed)."""
-    with db.transaction() as cur:
-        shoppers.set_cart_reminders(cur, answer.user_id, on)
-        answer.send(cur, notices.cart_reminders_set(on, answer.language))
+    def work(uow):
+        shoppers.set_cart_reminders(uow.cur, user_id, on)
+        done = CartRemindersSet(user_id, on)
+        uow.record(done)
+        return done
+    return db.run(work)

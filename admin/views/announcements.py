@@ -1,18 +1,14 @@
 """Announcement pages: the list, a new one with its audience count and chat preview, its progress."""
-import logging
-import threading
-
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import shop
 from admin.views.audit import current_actor
+from handlers import scheduled
 from models import limits
 from models.admin_errors import AdminError, AnnouncementMissing
 from models.announcement import SEGMENTS, STATUSES, parse_request, parse_segment
 from services import admin_catalog, announcements
-
-log = logging.getLogger(__name__)
 
 
 @bp.get("/announcements")
@@ -29,8 +25,7 @@ def announcement_new():
     found, error = None, None
     if request.args.get("preview"):
         try:
-            found = announcements.preview(rt.db, parse_request(form_body(request.args)),
-                                          rt.links)
+            found = scheduled.preview(rt, parse_request(form_body(request.args)))
         except AdminError as problem:
             error = problem.message
     return _new_page(request.args, found, error)
@@ -47,11 +42,10 @@ def announcement_create():
     """Store the announcement and start sending it (held if the quota reserve would be used)."""
     rt = shop()
     try:
-        created = announcements.create(rt.db, rt.messenger, parse_request(form_body(request.form)),
-                                       rt.settings.quota_reserve, rt.links, current_actor())
+        created = scheduled.announce(rt, parse_request(form_body(request.form)),
+                                     current_actor())
     except AdminError as error:
         return _new_page(request.form, None, error.message), 422
-    kick(rt)
     if created["status"] == "held":
         flash(f"公告 #{created['id']} 暫緩發送：{created['held_reason']}", "error")
     else:
@@ -95,14 +89,3 @@ def form_body(form) -> dict:
         segment["days"] = number(form["segment_days"])
     return {"text": form.get("text", ""), "segment": segment,
             "product_ids": [number(raw) for raw in form.getlist("product_ids") if raw.strip()]}
-
-
-def kick(rt) -> None:
-    """Send the new batches now, off the request thread (the workers and the CLI pick up the
-    rest after a crash: the batches are stored, each with its retry key)."""
-    def send():
-        try:
-            announcements.send_pending(rt.db, rt.messenger)
-        except Exception:  # the stored batches wait for the next sender
-            log.exception("event=announcement_kick_failed")
-    threading.Thread(target=send, name="announcement-kick", daemon=True).start()

@@ -1,17 +1,13 @@
 """The back office's front page: today's figures, 30 days of revenue, products running low,
 the month's LINE message quota."""
-import logging
-
 from flask import render_template
 
 from admin import bp
 from admin.auth import shop
 from admin.chart import bar_chart
+from handlers.scheduled import quota_now
 from models import quota as quota_rules
 from services import reminders, reports
-from services.delivery import LineSendError
-
-log = logging.getLogger(__name__)
 
 
 @bp.get("/")
@@ -27,10 +23,8 @@ def dashboard():
 
 def _quota(rt) -> dict | None:
     """The month's limit, use and reserve, as LINE counts them (None: LINE didn't answer)."""
-    try:
-        found = rt.messenger.quota()
-    except LineSendError as error:
-        log.info("event=quota_unavailable status=%s", error.status)
+    found = quota_now(rt)
+    if found is None:
         return None
     setting = rt.settings.quota_reserve
     return {"limit": found.limit, "used": found.used,

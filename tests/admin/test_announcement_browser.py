@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.admin.conftest import EMAIL, PASSWORD, create_owner
+from tests.support.admin import EMAIL, PASSWORD, create_owner
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 NEWS = "🍵 新品上架：凍頂烏龍，購物車裡有商品的您本週九折！"

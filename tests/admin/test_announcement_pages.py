@@ -1,5 +1,5 @@
 """The owner's announcement pages and the quota on the dashboard."""
-from services import reminders
+from handlers import scheduled
 from tests.admin.test_announcements import NEWS, _deliveries, _followers
 
 
@@ -61,6 +61,5 @@ def test_the_dashboard_shows_the_months_quota_and_why_reminders_are_held(shop, a
     user = shop.buyer()
     shop.text(user, "cart 1 1")
     shop.sql("UPDATE cart_items SET changed_at = now() - interval '2 days'")
-    reminders.send_due(shop.rt.db, shop.rt.messenger, shop.rt.delivery,
-                       reminders.ReminderSettings(6, 24, "10%"))
+    scheduled.send_reminders(shop.rt)
     assert "1 則提醒暫緩" in _page(admin.get("/admin/"))

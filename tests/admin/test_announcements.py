@@ -4,12 +4,12 @@ import threading
 import pytest
 
 from db.announcements import claim_batch, segment_user_ids
+from handlers import scheduled
 from models.announcement import AnnouncementRequest, Segment
 from models.audit import Actor
-from models.flex import NO_LINKS
 from services import announcements
-from tests.admin.conftest import EMAIL, pay_order, place_order
-from tests.conftest import message_text
+from tests.support.admin import EMAIL, pay_order, place_order
+from tests.support.messages import message_text
 
 NEWS = "新品上架：凍頂烏龍，本週九折！"
 
@@ -42,9 +42,10 @@ def _deliveries(shop, user_id: str) -> list[str]:
 
 
 def _create(shop, kind="all", **segment):
-    return announcements.create(shop.rt.db, shop.rt.messenger,
-                                AnnouncementRequest(NEWS, (), Segment(kind, **segment)), "10%",
-                                NO_LINKS, Actor.cli())
+    """Store an announcement as the pages do, without sending anything yet."""
+    request = AnnouncementRequest(NEWS, (), Segment(kind, **segment))
+    return announcements.create(shop.rt.db, request, scheduled.preview(shop.rt, request).messages,
+                                shop.rt.messenger.quota(), "10%", Actor.cli())
 
 
 def _send(shop) -> str:
@@ -61,9 +62,9 @@ def test_1234_shoppers_get_3_batches_once_each_through_a_lost_answer_and_a_crash
                     "ORDER BY seq")
     assert [row["n"] for row in keys] == [500, 500, 234]  # each stored with its key before sending
 
-    assert announcements.send_pending(shop.rt.db, shop.rt.messenger, limit=1) == 1
+    assert scheduled.send_batches(shop.rt, limit=1) == 1
     shop.line.fail_next, shop.line.fail_mode = 1, "after"   # batch 2 delivered, answer lost
-    assert announcements.send_pending(shop.rt.db, shop.rt.messenger, limit=1) == 0
+    assert scheduled.send_batches(shop.rt, limit=1) == 0
     with shop.rt.db.transaction() as cur:                  # batch 3: sent, then the process died
         batch = claim_batch(cur, 60)
     shop.rt.messenger.multicast(batch["user_ids"], batch["messages"], str(batch["retry_key"]))
@@ -89,7 +90,7 @@ def test_two_processes_sending_at_once_deliver_each_batch_once(make_shop):
 
     def race(shop):
         barrier.wait()
-        announcements.send_pending(shop.rt.db, shop.rt.messenger)
+        scheduled.send_batches(shop.rt)
 
     threads = [threading.Thread(target=race, args=(shop,)) for shop in (first, second) * 2]
     for thread in threads:

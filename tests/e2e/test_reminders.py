@@ -1,8 +1,9 @@
 """Reminders through an order's life: each once, across scheduler runs, processes and threads."""
 import threading
 
+from handlers import scheduled
 from services import reminders
-from tests.conftest import actions, all_text, message_text
+from tests.support.messages import actions, all_text, message_text
 
 ATM_REMINDER = "轉帳期限快到了"
 CART_REMINDER = "購物車還有商品等著您"
@@ -60,13 +61,12 @@ def test_racing_schedulers_in_two_processes_send_each_reminder_once(make_shop):
         first.text(user, "cart 1 1")
     for user in users:
         _left_alone(first, user)
-    settings = reminders.ReminderSettings(6, 24, "10%")
     barrier = threading.Barrier(4)
     runs = []
 
     def race(shop):
         barrier.wait()
-        runs.append(reminders.send_due(shop.rt.db, shop.rt.messenger, shop.rt.delivery, settings))
+        runs.append(scheduled.send_reminders(shop.rt))
 
     threads = [threading.Thread(target=race, args=(shop,)) for shop in (first, second) * 2]
     for thread in threads:

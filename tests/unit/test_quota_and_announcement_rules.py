@@ -5,7 +5,7 @@ from config import ConfigError, load_settings
 from handlers import chat_commands, postbacks
 from models import quota
 from models.announcement import batches
-from tests.conftest import settings_for
+from tests.support.settings import settings_for
 
 REQUIRED_ENV = settings_for(None, "http://l", "http://b", "http://p")
 
