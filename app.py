@@ -10,7 +10,8 @@ import admin
 import liff
 from config import load_settings
 from db.migrate import init_db
-from handlers import bank_notify, errors, line_webhook, linepay_return, order_api, product_images
+from handlers import (bank_notify, errors, line_webhook, linepay_return, order_api,
+                      product_images, scheduled)
 from handlers.rich_menu import setup_rich_menu
 from runtime import build_runtime
 from models.catalog import parse_catalog
@@ -92,6 +93,18 @@ def _register_commands(app: Flask, rt) -> None:
         """Expire unpaid orders past their deadline and return their stock (run on a schedule)."""
         expired = orders.expire_overdue(rt.db)
         click.echo(f"Expired {len(expired)} orders.")
+
+    @app.cli.command("send-reminders")
+    def send_reminders_command():
+        """Send due reminders: ATM deadlines near, carts left alone (run every 10 minutes)."""
+        run = scheduled.send_reminders(rt)
+        click.echo(f"Sent {run.sent} reminders; {run.held} held back for the quota reserve.")
+
+    @app.cli.command("send-announcements")
+    def send_announcements_command():
+        """Send announcement batches not yet sent (after a crash) and held ones that now fit."""
+        sent, resumed = scheduled.send_announcements(rt)
+        click.echo(f"Sent {sent} announcement batches; {resumed} held announcements resumed.")
 
     @app.cli.command("sync-payments")
     def sync_payments_command():

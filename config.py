@@ -1,5 +1,6 @@
 """Settings, read once from the environment (12-factor)."""
 import os
+import re
 from dataclasses import dataclass, fields
 from typing import Mapping
 
@@ -7,6 +8,8 @@ SINOPAC_SANDBOX_URL = "https://apisbx.sinopac.com/funBIZ-Sbx/QPay.WebAPI/api"
 LINEPAY_SANDBOX_URL = "https://sandbox-api-pay.line.me"
 # LINE's CDN "edge" path: the latest LIFF SDK 2.x (line-platform.md §8.3).
 LIFF_SDK_EDGE_URL = "https://static.line-scdn.net/liff/edge/2/sdk.js"
+
+QUOTA_RESERVE = re.compile(r"(100|[1-9]?[0-9])%|[0-9]{1,9}")
 
 REQUIRED = (
     "LINE_CHANNEL_SECRET",
@@ -82,6 +85,12 @@ class Settings:
     liff_sdk_url: str = LIFF_SDK_EDGE_URL
     # Sandbox only: keep http:// product pictures in Flex cards (LINE itself requires https).
     allow_http_images: bool = False
+    # Reminders: an unpaid ATM order this many hours before its deadline; a cart untouched
+    # this long. QUOTA_RESERVE: messages of the month kept for payment and shipping news, which
+    # reminders and announcements may not use ("10%" of LINE's limit, or a count).
+    atm_remind_hours: int = 6
+    cart_remind_hours: int = 24
+    quota_reserve: str = "10%"
 
     @property
     def hash_keys(self) -> tuple[str, str, str, str]:
@@ -141,6 +150,11 @@ def load_settings(overrides: Mapping[str, object] | None = None,
         raise ConfigError("LIFF_ID needs LINE_LOGIN_CHANNEL_ID (the LIFF app's LINE Login channel)")
     if production and values.get("allow_http_images"):
         raise ConfigError("ALLOW_HTTP_IMAGES is for the sandbox only: LINE needs https pictures")
+    for name in ("atm_remind_hours", "cart_remind_hours"):
+        if values.get(name, 1) < 1:
+            raise ConfigError(f"{name.upper()} must be at least 1")
+    if not QUOTA_RESERVE.fullmatch(values.get("quota_reserve", "10%")):
+        raise ConfigError("QUOTA_RESERVE must be a percentage of the quota (10%) or a count (500)")
     values["public_base_url"] = values["public_base_url"].rstrip("/")
     values["sinopac_api_url"] = values.get("sinopac_api_url", SINOPAC_SANDBOX_URL).rstrip("/")
     values["linepay_api_url"] = values.get("linepay_api_url", LINEPAY_SANDBOX_URL).rstrip("/")

@@ -35,6 +35,28 @@ CREATE TABLE IF NOT EXISTS cart_items (
     added_at   timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (user_id, product_id)
 );
+-- When the cart last changed (every line is touched by any change): a cart reminder goes out
+-- once per change, after CART_REMIND_HOURS untouched. Shoppers can turn those reminders off.
+ALTER TABLE cart_items ADD COLUMN IF NOT EXISTS changed_at timestamptz NOT NULL DEFAULT now();
+ALTER TABLE shoppers ADD COLUMN IF NOT EXISTS cart_reminders boolean NOT NULL DEFAULT true;
+
+-- Each reminder at most once: (kind, subject, version) is written in the transaction that queues
+-- it in the outbox. 'atm': order id, attempt id; 'cart': user id, the cart's changed_at.
+CREATE TABLE IF NOT EXISTS reminders_sent (
+    kind       text NOT NULL CHECK (kind IN ('atm', 'cart')),
+    subject    text NOT NULL,
+    version    text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (kind, subject, version)
+);
+
+-- Periodic jobs shared by every process: a job runs when its row says it is due (at most once a
+-- minute for the workers), and its last outcome is shown to the owner (a quota hold, say).
+CREATE TABLE IF NOT EXISTS scheduled_jobs (
+    name    text PRIMARY KEY,
+    ran_at  timestamptz NOT NULL DEFAULT now(),
+    note    text
+);
 
 CREATE TABLE IF NOT EXISTS coupons (
     id          bigserial PRIMARY KEY,
@@ -146,6 +168,38 @@ ALTER TABLE orders ADD COLUMN IF NOT EXISTS restocked_at timestamptz;
 -- A LINE Pay payment goes back through LINE Pay's refund API.
 ALTER TABLE refunds DROP CONSTRAINT IF EXISTS refunds_method_check,
     ADD CONSTRAINT refunds_method_check CHECK (method IN ('card', 'atm_transfer', 'linepay'));
+
+-- The owner's announcements: text and product cards to a segment, sent by multicast in batches
+-- of at most 500 user ids. Each batch and its X-Line-Retry-Key are stored before it is sent, so
+-- a resend after a crash is answered 409 by LINE instead of delivered twice.
+CREATE TABLE IF NOT EXISTS announcements (
+    id          bigserial PRIMARY KEY,
+    text        text NOT NULL CHECK (text <> ''),
+    product_ids integer[] NOT NULL DEFAULT '{}',
+    segment     jsonb NOT NULL,
+    status      text NOT NULL DEFAULT 'sending' CHECK (status IN ('sending', 'sent', 'held')),
+    held_reason text,
+    recipients  integer NOT NULL CHECK (recipients >= 0),
+    messages    jsonb NOT NULL,
+    created_by  bigint,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    sent_at     timestamptz
+);
+CREATE TABLE IF NOT EXISTS announcement_batches (
+    id              bigserial PRIMARY KEY,
+    announcement_id bigint NOT NULL REFERENCES announcements (id),
+    seq             integer NOT NULL,
+    user_ids        text[] NOT NULL CHECK (cardinality(user_ids) BETWEEN 1 AND 500),
+    retry_key       uuid NOT NULL UNIQUE,
+    status          text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'dead')),
+    attempts        integer NOT NULL DEFAULT 0,
+    locked_until    timestamptz NOT NULL DEFAULT now(),
+    last_error      text,
+    sent_at         timestamptz,
+    UNIQUE (announcement_id, seq)
+);
+CREATE INDEX IF NOT EXISTS announcement_batches_pending_idx ON announcement_batches (locked_until)
+    WHERE status = 'pending';
 
 -- Every bank notice (BackendURL / ReturnURL PayToken), stored before the bank gets its answer and
 -- confirmed with OrderPayQuery by the workers; a replayed token is a no-op.

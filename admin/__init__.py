@@ -25,7 +25,7 @@ def taipei_time(moment) -> str:
 
 # Imported after `bp` exists: each module adds its routes to it.
 from admin import api, auth, security  # noqa: E402
-from admin.views import audit, dashboard, orders, products  # noqa: E402,F401
+from admin.views import announcements, audit, dashboard, orders, products  # noqa: E402,F401
 
 bp.register_blueprint(api.bp)
 

@@ -9,9 +9,11 @@ from werkzeug.exceptions import HTTPException
 from admin.auth import shop
 from admin.views.audit import audit_filter, current_actor
 from admin.views.orders import csv_download, order_filter
+from handlers import scheduled
 from models import limits
-from services import (admin_accounts, admin_audit, admin_catalog, admin_orders, refunds,
-                      reports, shipping)
+from models.announcement import parse_request
+from services import (admin_accounts, admin_audit, admin_catalog, admin_orders, announcements,
+                      refunds, reports, shipping)
 from services import orders as order_service
 from services.refunds import RefundRequest
 
@@ -133,6 +135,30 @@ def audit():
     found = admin_audit.find(shop().db, audit_filter(request.args), request.args.get("page"))
     return jsonify(total=found.total, page=found.page, pages=found.pages,
                    entries=[_plain(asdict(entry)) for entry in found.entries])
+
+
+@bp.post("/announcements")
+def announce():
+    """Body {"text", "product_ids": [..] (optional), "segment": {"kind", "product_id", "days"}}.
+
+    202 {"id", "recipients", "status"}: "sending" (batches go out now), or "held" when it would
+    use the quota reserve (it goes out by itself once there is room). 409: more recipients than
+    LINE would still take this month, nothing stored. 422: a field is wrong (the message says).
+    """
+    created = scheduled.announce(shop(), parse_request(_json()), current_actor())
+    return jsonify(_announcement_json(created)), 202
+
+
+@bp.get("/announcements/<int:announcement_id>")
+def announcement(announcement_id: int):
+    """{"id", "status": "sending" | "sent" | "held", "recipients", "sent", "held_reason"}."""
+    return jsonify(_announcement_json(announcements.get(shop().db, announcement_id)))
+
+
+def _announcement_json(found: dict) -> dict:
+    return {"id": found["id"], "status": found["status"], "recipients": found["recipients"],
+            "sent": found["sent"], "held_reason": found["held_reason"],
+            "batches": found["batches"], "batches_sent": found["batches_sent"]}
 
 
 @bp.route("/<path:unknown>", methods=("GET", "POST", "PUT", "PATCH", "DELETE"))

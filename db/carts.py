@@ -33,7 +33,8 @@ def set_quantity(cur, user_id: str, product_id: int, quantity: int) -> list[Cart
         write = """
             INSERT INTO cart_items (user_id, product_id, quantity)
             VALUES (%(user_id)s, %(product_id)s, %(quantity)s)
-            ON CONFLICT (user_id, product_id) DO UPDATE SET quantity = EXCLUDED.quantity
+            ON CONFLICT (user_id, product_id) DO UPDATE
+            SET quantity = EXCLUDED.quantity, changed_at = now()
             RETURNING product_id, quantity
         """
     else:
@@ -46,6 +47,11 @@ def set_quantity(cur, user_id: str, product_id: int, quantity: int) -> list[Cart
     cur.execute(
         f"""
         WITH written AS ({write}),
+        touched AS (
+            -- Every line dates the whole cart's last change (a cart reminder waits for it).
+            UPDATE cart_items SET changed_at = now()
+            WHERE user_id = %(user_id)s AND product_id <> %(product_id)s
+        ),
         others AS (
             SELECT product_id, quantity FROM cart_items
             WHERE user_id = %(user_id)s AND product_id <> %(product_id)s

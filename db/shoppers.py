@@ -76,3 +76,9 @@ def remember_group_invited(cur, chat_id: str) -> bool:
         {"chat_id": chat_id},
     )
     return cur.fetchone() is not None
+
+
+def set_cart_reminders(cur, user_id: str, on: bool) -> None:
+    """Turn a shopper's cart reminders on or off (only shoppers we know ever get one)."""
+    cur.execute("UPDATE shoppers SET cart_reminders = %(on)s WHERE user_id = %(u)s",
+                {"u": user_id, "on": on})

@@ -34,6 +34,12 @@ class ShowOrders:
 
 
 @dataclass(frozen=True)
+class CartReminders:
+    """Turn reminders of a cart left alone on or off."""
+    on: bool
+
+
+@dataclass(frozen=True)
 class Help:
     pass
 
@@ -63,6 +69,8 @@ WORDS = {
     "訂單": ShowOrders, "orders": ShowOrders,
     "說明": Help, "help": Help, "?": Help, "？": Help,
 }
+CART_REMINDERS = {"cart reminders on": True, "cart reminders off": False,
+                  "購物車提醒 開": True, "購物車提醒 關": False}
 CART = re.compile(r"^(?:cart|購物車)\s+(\S+)\s+(\S+)$", re.IGNORECASE)
 # Control characters (U+0000 above all) can't be stored or shown; newlines and tabs stay.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -78,6 +86,8 @@ def parse(text: str):
     lowered = cleaned.lower()
     if lowered in WORDS:
         return WORDS[lowered]()
+    if " ".join(lowered.split()) in CART_REMINDERS:
+        return CartReminders(on=CART_REMINDERS[" ".join(lowered.split())])
     recipient = RECIPIENT.match(cleaned)
     if recipient:
         return _recipient(recipient.group(1) or "")

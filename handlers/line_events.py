@@ -11,7 +11,8 @@ from handlers import postbacks
 from handlers.notifier import ReplyContext
 from models import errors
 from models.errors import ShopError
-from services import cart, catalog, chat, checkout, orders, payments, shoppers
+from services import (cart, catalog, chat, checkout, orders, payments, reminders, reorder,
+                      shoppers)
 from services.coupons import offer_from
 
 log = logging.getLogger(__name__)
@@ -141,6 +142,10 @@ def _run(rt, db, context: ReplyContext, command) -> None:
             raise errors.BadButton()
         case postbacks.CancelOrder(order_id=order_id):
             orders.cancel(db, order_id, shopper_id=user_id)
+        case postbacks.Reorder(order_id=order_id):
+            reorder.reorder(db, user_id, order_id)
+        case cmd.CartReminders(on=on):
+            reminders.set_cart_reminders(db, user_id, on)
         case cmd.SetRecipient() as recipient:
             shoppers.save_recipient(db, user_id, recipient.name, recipient.phone,
                                     recipient.address)

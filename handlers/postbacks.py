@@ -3,7 +3,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
-from handlers.chat_commands import ChangeCart, Checkout, ShowCart, ShowOrders, ShowProducts
+from handlers.chat_commands import (CartReminders, ChangeCart, Checkout, ShowCart, ShowOrders,
+                                    ShowProducts)
 from models import limits
 
 # A payment button's method name; whether it is offered is the providers' business.
@@ -29,6 +30,12 @@ class ShowProduct:
 @dataclass(frozen=True)
 class DropUnavailable:
     """Remove the cart lines of products taken off sale (offered when checkout meets them)."""
+
+
+@dataclass(frozen=True)
+class Reorder:
+    """Put an (expired) order's items back in the cart."""
+    order_id: int
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,10 @@ def _build(action: str | None, params: dict):
         return Pay(order_id=_id(params, "order"), method=params["method"])
     if action == "cancel":
         return CancelOrder(order_id=_id(params, "order"))
+    if action == "reorder":
+        return Reorder(order_id=_id(params, "order"))
+    if action == "cart_reminders":
+        return CartReminders(on={"0": False, "1": True}[params["on"]])
     if action in ("add", "inc", "dec", "remove"):
         product_id = _id(params, "product")
         amount = {"add": 1, "inc": 1, "dec": -1, "remove": 0}[action]

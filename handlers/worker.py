@@ -5,8 +5,8 @@ import threading
 import time
 import traceback
 
-from db import inbox
-from handlers import line_events
+from db import inbox, scheduled_jobs
+from handlers import line_events, scheduled
 from models.events import EventFailed
 from services import bank_notices
 
@@ -14,6 +14,8 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 POLL_SECONDS = 1.0
+PERIODIC_JOB = "worker-periodic"
+PERIODIC_SECONDS = 60
 
 
 class InboxWorker:
@@ -96,6 +98,7 @@ class InboxWorker:
         """Also the body of `flask --app app worker` on a PaaS."""
         while not self._stop.is_set():
             try:
+                self.run_periodic()
                 if not self.run_pending():
                     time.sleep(POLL_SECONDS)
             except Exception:
@@ -112,6 +115,16 @@ class InboxWorker:
         notices = bank_notices.work_pending(self.rt.db, self.rt.providers,
                                             limit=limit)
         return len(rows) + notices + self.rt.delivery.send_pending()
+
+    def run_periodic(self) -> bool:
+        """Reminders and announcement batches, at most once a minute across every process (the
+        turn is a row in PostgreSQL); True when this call took the turn."""
+        with self.rt.db.statement() as cur:
+            if not scheduled_jobs.take_turn(cur, PERIODIC_JOB, PERIODIC_SECONDS):
+                return False
+        scheduled.send_reminders(self.rt)
+        scheduled.send_announcements(self.rt)
+        return True
 
     def work(self, row: dict) -> None:
         """Handle one event, then its shopper's next one; never raises.

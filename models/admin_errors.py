@@ -71,3 +71,19 @@ class RefundRefused(AdminError):
 class RefundUnconfirmed(AdminError):
     http_status = 504
     message = ("銀行沒有回應，退款尚待確認。稍後再送出一次會先向銀行查詢，不會重複退款。")
+
+
+class InvalidAnnouncement(AdminError):
+    """A field of an announcement is missing or wrong (HTTP 422); the message names it."""
+    http_status = 422
+    message = "公告內容有誤。"
+
+
+class AnnouncementMissing(AdminError):
+    http_status = 404
+    message = "找不到這則公告。"
+
+
+class OverQuota(AdminError):
+    """More recipients than LINE would still take this month: nothing was sent (HTTP 409)."""
+    http_status = 409

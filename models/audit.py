@@ -15,6 +15,7 @@ ORDER_CANCELLED = "order_cancelled"
 # For refunds: db.audit.record(cur, actor, ORDER_REFUNDED, "order", order_id,
 #   before={"refunded": 0}, after={"refunded": 300, "reason": "…"}) inside the refund's transaction.
 ORDER_REFUNDED = "order_refunded"
+ANNOUNCEMENT_CREATED = "announcement_created"
 
 ACTIONS = {
     LOGIN: "登入 Login", LOGIN_FAILED: "登入失敗 Failed login",
@@ -22,9 +23,10 @@ ACTIONS = {
     PRODUCT_UPDATED: "編輯商品 Product edited", PRODUCT_HIDDEN: "隱藏商品 Product hidden",
     PRODUCT_SHOWN: "上架商品 Product shown", STOCK_ADJUSTED: "調整庫存 Stock adjusted",
     ORDER_SHIPPED: "出貨 Shipped", ORDER_CANCELLED: "取消訂單 Cancelled",
-    ORDER_REFUNDED: "退款 Refunded",
+    ORDER_REFUNDED: "退款 Refunded", ANNOUNCEMENT_CREATED: "發送公告 Announcement",
 }
-ENTITIES = {"admin": "管理者 Owner", "product": "商品 Product", "order": "訂單 Order"}
+ENTITIES = {"admin": "管理者 Owner", "product": "商品 Product", "order": "訂單 Order",
+            "announcement": "公告 Announcement"}
 VIA = ("web", "api", "cli")
 
 

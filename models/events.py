@@ -117,6 +117,34 @@ class OrderExpired(Notice):
 
 
 @dataclass(frozen=True)
+class AtmReminder(Notice):
+    """An unpaid ATM order's deadline is near: the account and amount once more."""
+    order_id: int
+    attempt: PaymentAttempt
+    deadline: datetime
+
+
+@dataclass(frozen=True)
+class CartReminder(Notice):
+    """A cart left alone: its card, and a button that turns these reminders off."""
+    lines: list[CartLine]
+    totals: Totals
+    coupon: Coupon | None
+
+
+@dataclass(frozen=True)
+class CartRemindersSet(Event):
+    on: bool
+
+
+@dataclass(frozen=True)
+class Reordered(CartShown):
+    """An earlier order's items (`added` of its lines) went back in the cart."""
+    order_id: int
+    added: int
+
+
+@dataclass(frozen=True)
 class OrderShipped(Notice):
     order_id: int
     tracking_note: str

@@ -119,6 +119,32 @@ def payment_instructions(order_id: int, attempt: PaymentAttempt, hold_until: dat
                                    "uri": attempt.card_url}])]
 
 
+def order_expired(order_id: int, language: str | None) -> list[dict]:
+    """The order lapsed and its stock went back; one tap puts its items back in the cart."""
+    body = t("order_expired_notice", language, order_id=order_id)
+    label = t("button_order_again", language)
+    return [_buttons(body, body, [flex.postback(
+        label, f"action=reorder&order={order_id}",
+        t("say_order_again", language, order_id=order_id))])]
+
+
+def cart_reminder(reminder: ev.CartReminder, language: str | None) -> list[dict]:
+    """The cart card as it stands, and a button that turns these reminders off."""
+    hint, off = t("cart_reminders_hint", language), t("button_cart_reminders_off", language)
+    return [text("cart_reminder", language),
+            flex.cart_card(reminder.lines, reminder.totals, reminder.coupon, language),
+            _buttons(hint, hint, [flex.postback(off, "action=cart_reminders&on=0", off)])]
+
+
+def announcement(body: str, products: list[Product], links: flex.Links = flex.NO_LINKS
+                 ) -> list[dict]:
+    """The owner's words, then their product cards (a multicast speaks one language: zh-TW)."""
+    found = [{"type": "text", "text": body[:TEXT_LIMIT]}]
+    if products:
+        found.append(flex.product_carousel(products[:flex.PAGE_SIZE], 1, None, links))
+    return found
+
+
 PAYMENT_TEXTS = {ev.PaymentReceived: "payment_received", ev.PaidTwice: "payment_duplicate",
                  ev.PaidAfterClose: "payment_after_close"}
 
@@ -212,6 +238,10 @@ def for_event(event: ev.Event, language: str | None, links: flex.Links = flex.NO
             return product_list(event.products, event.page, language, links)
         case ev.ProductShown():
             return product_detail(event.product, event.in_cart, language, links)
+        case ev.Reordered():
+            return [text("reordered" if event.added else "reorder_nothing", language,
+                         order_id=event.order_id)] + cart(event.lines, event.totals,
+                                                          event.coupon, language)
         case ev.CartChanged():
             return cart_changed(event, language)
         case ev.UnavailableDropped():
@@ -232,7 +262,16 @@ def for_event(event: ev.Event, language: str | None, links: flex.Links = flex.NO
         case ev.OrderCancelled():
             return [text("order_cancelled", language, order_id=event.order_id)]
         case ev.OrderExpired():
-            return [text("order_expired_notice", language, order_id=event.order_id)]
+            return order_expired(event.order_id, language)
+        case ev.AtmReminder():
+            return [text("atm_reminder", language, order_id=event.order_id,
+                         deadline=_when(event.deadline)),
+                    *payment_instructions(event.order_id, event.attempt, event.deadline, 0,
+                                          language)]
+        case ev.CartReminder():
+            return cart_reminder(event, language)
+        case ev.CartRemindersSet():
+            return [text("cart_reminders_on" if event.on else "cart_reminders_off", language)]
         case ev.OrderRefunded():
             return refund_notice(event, language)
         case ev.OrderShipped():

@@ -172,6 +172,9 @@ def test_every_back_office_page_sends_the_security_headers_and_has_no_inline_cod
                             ("dashboard", admin.get("/admin/")),
                             ("product", admin.get("/admin/products/1")),
                             ("orders", admin.get("/admin/orders")),
+                            ("announcements", admin.get("/admin/announcements")),
+                            ("announcement preview", admin.get(
+                                "/admin/announcements/new?preview=1&text=hi&product_ids=1")),
                             ("missing", admin.get("/admin/no-such-page")),
                             ("api", anonymous.get("/admin/api/products"))]:
         _assert_security_headers(response, where)

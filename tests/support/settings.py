@@ -8,7 +8,8 @@ HASH_KEYS = ("86D50DEF3EB7400E", "01FD27C09E5549E5", "9E004965F4244953", "7FB338
 X_KEY_ID = "b0c8a2e4-1f3d-4c5b-9a7e-6d2f8e1c0a9b"
 TABLES = ("products, shoppers, cart_items, coupons, orders, order_items, payment_attempts, "
           "inbox, outbox, stock_adjustments, admins, login_throttle, bank_notices, "
-          "group_invitations, audit_log")
+          "group_invitations, audit_log, reminders_sent, scheduled_jobs, announcements, "
+          "announcement_batches")
 
 
 def settings_for(database_url, line_url, bank_url, public_url, **overrides) -> dict:
