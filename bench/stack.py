@@ -68,7 +68,11 @@ class Stack:
         from db.migrate import init_db
         from db.pool import Database
 
-        self.pg = pgserver.get_server(self.dir / "pgdata", cleanup_mode="stop")
+        if os.environ.get("BENCH_PG_STATS"):
+            from bench.debian_pg import DebianPostgres
+            self.pg = DebianPostgres(self.dir / "pgdata")
+        else:
+            self.pg = pgserver.get_server(self.dir / "pgdata", cleanup_mode="stop")
         self.database_url = self.pg.get_uri()
         db = Database(self.database_url, 1)
         init_db(db)

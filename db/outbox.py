@@ -4,6 +4,8 @@ from datetime import datetime
 
 from psycopg2.extras import Json
 
+from db.pool import Prepared
+
 LEASE = "interval '30 seconds'"
 
 
@@ -53,9 +55,14 @@ def claim(cur, *, limit: int = 20) -> list[dict]:
     return cur.fetchall()
 
 
-def mark_sent(cur, message_id: int) -> None:
-    cur.execute("UPDATE outbox SET status = 'sent', sent_at = now() WHERE id = %(id)s",
-                {"id": message_id})
+MARK_SENT = Prepared("""
+    UPDATE outbox SET status = 'sent', sent_at = now()
+    WHERE id = ANY(%(ids)s::bigint[])
+""")
+
+
+def mark_sent(cur, message_ids: list[int]) -> None:
+    cur.execute(MARK_SENT, {"ids": message_ids})
 
 
 def mark_failed(cur, message_id: int, error: str, *, give_up: bool, retry_in_seconds: int,
