@@ -43,7 +43,10 @@ class LineMessenger:
         self._client = ApiClient(configuration)
         self._api = MessagingApi(self._client)
         self._timeout = timeout
-        self._http = urllib3.PoolManager(maxsize=POOL_SIZE, timeout=timeout)
+        # One host: its connection pool directly (no PoolManager URL parsing per call).
+        self._http = urllib3.connection_from_url(self._base_url, maxsize=POOL_SIZE,
+                                                 timeout=timeout)
+        self._path_prefix = urllib3.util.parse_url(self._base_url).path or ""
         self._headers = {**JSON_HEADERS, "Authorization": f"Bearer {access_token}",
                          "User-Agent": self._client.user_agent}
 
@@ -95,7 +98,7 @@ class LineMessenger:
         """
         data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         try:
-            response = self._http.request("POST", self._base_url + path, body=data,
+            response = self._http.urlopen("POST", self._path_prefix + path, body=data,
                                           headers={**self._headers, **(headers or {})})
         except (HTTPError, OSError) as error:
             # A refused connection or a timeout: nothing was answered, try again later.
