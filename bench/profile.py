@@ -18,6 +18,7 @@ from bench.webhook_load import cart_events, body_budget, PRODUCTS, warm_up
 from bench.wrk import run_wrk, write_bodies
 
 TOP = 15
+TOP_PY = 40
 STATEMENTS = """
     SELECT calls, mean_exec_time, mean_plan_time, plans, total_exec_time + total_plan_time AS total,
            rows, query
@@ -90,7 +91,7 @@ def main(argv=None):
             spy.send_signal(2)
             spy.wait(timeout=60)
         pg = pg_statements(stack, events)
-        spied = py_spy_top(raw.read_text()) if spy and raw.exists() else None
+        spied = py_spy_top(raw.read_text(), TOP_PY) if spy and raw.exists() else None
     finally:
         stack.stop()
     path = write_result(f"profile_{args.system}", {"settings": vars(args), "events": events,
@@ -103,7 +104,7 @@ def main(argv=None):
                   "`" + t["query"][:110] + "`"] for t in pg["top"]]))
     if spied:
         print(f"\npy-spy: {spied['samples']} samples")
-        print(table(["self %", "function"], [[s, n] for n, s in spied["self"]]))
+        print(table(["self %", "function"], [[s, n] for n, s in spied["self"][:TOP]]))
         print(table(["inclusive %", "function"], [[s, n] for n, s in spied["inclusive"]]))
     print(f"\nwrote {path}")
 
