@@ -12,7 +12,7 @@ from db.migrate import init_db
 from handlers import bank_notify, line_webhook, product_images
 from handlers.rich_menu import setup_rich_menu
 from runtime import build_runtime
-from services import catalog, orders, payments
+from services import catalog, housekeeping, orders, payments
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -47,6 +47,9 @@ def create_app(test_config: dict | None = None) -> Flask:
             rt.db.ping()
         except Exception:
             return jsonify(status="database unavailable"), 503
+        dead = rt.worker.dead_threads()
+        if dead:
+            return jsonify(status="workers not running", threads=dead), 503
         return jsonify(status="ok")
 
     _register_commands(app, rt)
@@ -90,6 +93,15 @@ def _register_commands(app: Flask, rt) -> None:
         rt.delivery.send_now(notices)
         click.echo("Checked {checked} payments: {paid} newly paid, {errors} errors.".format(**counts))
 
+    @app.cli.command("prune")
+    @click.option("--days", type=click.IntRange(min=1), default=None,
+                  help="Keep finished rows this many days (default PRUNE_AFTER_DAYS).")
+    def prune_command(days):
+        """Delete finished inbox events, sent messages and old login failures (run daily)."""
+        counts = housekeeping.prune(rt.db, days or rt.settings.prune_after_days)
+        click.echo("Pruned {inbox} events, {outbox} messages, {login_failures} login failures."
+                   .format(**counts))
+
     @app.cli.command("setup-richmenu")
     def setup_richmenu_command():
         """Create the rich menu (products, cart, orders, help) and make it the default."""
@@ -101,6 +113,7 @@ def _register_commands(app: Flask, rt) -> None:
     def worker_command():
         """Work the inbox and outbox forever (a PaaS `worker:` process)."""
         click.echo("Working the inbox; Ctrl-C to stop.")
+        rt.worker.start_heartbeat()
         rt.worker.poll_forever()
 
 

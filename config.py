@@ -41,6 +41,10 @@ class Settings:
     sinopac_api_url: str = SINOPAC_SANDBOX_URL
     # Threads per process that work the inbox; 0 leaves it to `flask worker` or tests.
     worker_threads: int = 4
+    # Seconds an inbox event stays leased to one worker (renewed while it is worked).
+    inbox_lease_seconds: int = 30
+    # Days finished inbox/outbox rows and old login failures are kept before `flask prune`.
+    prune_after_days: int = 30
     db_pool_size: int = 16
     # Minutes a checked-out order holds its stock before a payment method is chosen,
     # and how long a card attempt may stay unpaid (the bank's card page lives 30 min).
@@ -118,6 +122,9 @@ def load_settings(overrides: Mapping[str, object] | None = None,
                           "set both to offer LINE Pay, or neither")
     if values["trusted_proxy_hops"] < 0:
         raise ConfigError("TRUSTED_PROXY_HOPS must be 0 or more")
+    for name in ("inbox_lease_seconds", "prune_after_days"):
+        if values.get(name, 1) < 1:
+            raise ConfigError(f"{name.upper()} must be at least 1")
     values["public_base_url"] = values["public_base_url"].rstrip("/")
     values["sinopac_api_url"] = values.get("sinopac_api_url", SINOPAC_SANDBOX_URL).rstrip("/")
     values["linepay_api_url"] = values.get("linepay_api_url", LINEPAY_SANDBOX_URL).rstrip("/")

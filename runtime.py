@@ -42,5 +42,5 @@ def build_runtime(settings: Settings) -> Runtime:
             atm_expire_days=settings.atm_expire_days,
             card_hold_minutes=settings.card_hold_minutes),
     )
-    rt.worker = InboxWorker(rt, settings.worker_threads)
+    rt.worker = InboxWorker(rt, settings.worker_threads, settings.inbox_lease_seconds)
     return rt

@@ -131,6 +131,13 @@ CREATE TABLE IF NOT EXISTS inbox (
     processed_at     timestamptz
 );
 CREATE INDEX IF NOT EXISTS inbox_pending_idx ON inbox (locked_until) WHERE status = 'pending';
+-- Fenced leases (a fresh token per lease) and per-shopper order: LINE's timestamp, then arrival.
+ALTER TABLE inbox ADD COLUMN IF NOT EXISTS lease_token uuid;
+ALTER TABLE inbox ADD COLUMN IF NOT EXISTS event_ts bigint;
+CREATE SEQUENCE IF NOT EXISTS inbox_arrival_seq;
+ALTER TABLE inbox ADD COLUMN IF NOT EXISTS arrival bigint NOT NULL DEFAULT nextval('inbox_arrival_seq');
+CREATE INDEX IF NOT EXISTS inbox_shopper_line_idx ON inbox (user_id, event_ts, arrival)
+    WHERE status = 'pending';
 
 -- Every message to a shopper, stored in the transaction that caused it, sent after commit.
 CREATE TABLE IF NOT EXISTS outbox (

@@ -141,3 +141,14 @@ def forgive_success(cur, email: str, address: str, account_key: str) -> None:
         """,
         {"email": email, "address": address, "account_key": account_key},
     )
+
+
+def clear_login_failures(cur, email: str) -> None:
+    cur.execute("DELETE FROM login_failures WHERE email = %(email)s", {"email": email})
+
+
+def prune_login_failures(cur, days: int) -> int:
+    """Forget failed logins older than `days` (only the last minutes count for lockouts)."""
+    cur.execute("DELETE FROM login_failures WHERE failed_at < now() - make_interval(days => %(days)s)",
+                {"days": days})
+    return cur.rowcount

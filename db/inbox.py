@@ -1,68 +1,208 @@
-"""SQL for the inbox: LINE events stored before the 200, worked off by leases."""
+"""SQL for the inbox: LINE events stored before the 200, worked off by fenced leases.
+
+Every lease carries a fresh `lease_token`; only its holder may renew it or mark the event done,
+so a worker slower than its lease can't apply an event a second worker took over.
+One shopper's events are leased one at a time, head of line first (LINE's `timestamp`, then
+arrival); the per-shopper advisory lock makes "is it the head, is a sibling leased" and the
+lease one atomic step across processes.
+"""
 from psycopg2.extras import Json
 
-LEASE = "interval '30 seconds'"
 # Each row comes back with its shopper's language, saving the handler a query.
-LANGUAGE = "(SELECT language FROM shoppers s WHERE s.user_id = inbox.user_id) AS language"
+RETURNING = """RETURNING webhook_event_id, user_id, event, attempts, lease_token,
+    (SELECT language FROM shoppers s WHERE s.user_id = inbox.user_id) AS language"""
+# Two-key advisory locks: this namespace keeps ours apart from any other use.
+LOCK_SPACE = 1701
+LEASE_UNTIL = "now() + make_interval(secs => %(lease)s)"
+# A pending event is leasable when its lease ran out, nothing earlier of its shopper is
+# pending, and no other event of its shopper is leased. Events without a shopper (groups)
+# are not ordered.
+LEASABLE = """
+    status = 'pending' AND locked_until <= now()
+    AND (user_id IS NULL OR NOT EXISTS (
+        SELECT 1 FROM inbox other
+        WHERE other.user_id = inbox.user_id AND other.status = 'pending'
+          AND other.webhook_event_id <> inbox.webhook_event_id
+          AND ((coalesce(other.event_ts, 0), other.arrival)
+                   < (coalesce(inbox.event_ts, 0), inbox.arrival)
+               OR other.locked_until > now())))
+"""
 
 
-def store_events(cur, events: list[dict], *, leased: bool) -> list[dict]:
-    """Insert new events; returns the rows that were new (a redelivery inserts nothing).
+class LeaseLost(Exception):
+    """The event changed hands or is already done: this worker's work must not count."""
 
-    `leased` hands the new rows to this process's workers for 30 s; after that any
-    worker may claim them, so a dead process loses nothing.
+
+def store_events(cur, events: list[dict], *, leased: bool, lease_seconds: int) -> list[dict]:
+    """Insert new events (a redelivery inserts nothing); returns those leased here.
+
+    `leased` hands each event of the batch that is its shopper's head of line to this
+    process's workers for `lease_seconds`; the rest wait for their turn (claim_events).
+    One round trip: PostgreSQL runs the statements as one transaction, so the shopper locks
+    the first takes hold until the end, and the second looks at leases with a fresh snapshot.
+    """
+    store = """
+        WITH new AS (
+            INSERT INTO inbox (webhook_event_id, user_id, event, event_ts)
+            SELECT e->>'webhookEventId', e->'source'->>'userId', e,
+                   CASE WHEN jsonb_typeof(e->'timestamp') = 'number'
+                        THEN least(greatest((e->>'timestamp')::numeric, 0), 1e15)::bigint END
+            FROM jsonb_array_elements(%(events)s::jsonb) WITH ORDINALITY AS t (e, n)
+            ORDER BY n
+            ON CONFLICT (webhook_event_id) DO NOTHING
+            RETURNING user_id
+        )"""
+    if not leased:
+        cur.execute(store + " SELECT count(*) FROM new", {"events": Json(events)})
+        return []
+    cur.execute(
+        f"""{store}
+        SELECT pg_advisory_xact_lock({LOCK_SPACE}, hashtext(user_id))
+        FROM (SELECT DISTINCT e->'source'->>'userId' AS user_id
+              FROM jsonb_array_elements(%(events)s::jsonb) AS e ORDER BY 1) shoppers
+        WHERE user_id IS NOT NULL;
+
+        UPDATE inbox SET locked_until = {LEASE_UNTIL}, attempts = attempts + 1,
+                         lease_token = gen_random_uuid()
+        WHERE webhook_event_id = ANY(%(ids)s) AND {LEASABLE}
+        {RETURNING}
+        """,
+        {"events": Json(events), "lease": lease_seconds,
+         "ids": [event["webhookEventId"] for event in events]},
+    )
+    return cur.fetchall()
+
+
+def claim_events(cur, *, lease_seconds: int, limit: int = 10,
+                 user_id: str | None = None) -> list[dict]:
+    """Lease leasable events (not stored leased, crashed, orphaned, or next in line).
+
+    `user_id` claims only that shopper's next event. Run inside a transaction: a shopper
+    another claimer is locking is skipped, not waited for.
     """
     cur.execute(
         f"""
-        INSERT INTO inbox (webhook_event_id, user_id, event, locked_until, attempts)
-        SELECT e->>'webhookEventId', e->'source'->>'userId', e,
-               CASE WHEN %(leased)s THEN now() + {LEASE} ELSE now() END,
-               CASE WHEN %(leased)s THEN 1 ELSE 0 END
-        FROM jsonb_array_elements(%(events)s::jsonb) AS e
-        ON CONFLICT (webhook_event_id) DO NOTHING
-        RETURNING webhook_event_id, event, attempts, {LANGUAGE}
+        SELECT user_id FROM (
+            SELECT user_id FROM inbox
+            WHERE user_id IS NOT NULL AND (%(user)s::text IS NULL OR user_id = %(user)s)
+              AND {LEASABLE}
+            GROUP BY user_id ORDER BY min(arrival) LIMIT %(limit)s
+        ) candidates
+        WHERE pg_try_advisory_xact_lock({LOCK_SPACE}, hashtext(user_id))
         """,
-        {"events": Json(events), "leased": leased},
+        {"user": user_id, "limit": limit},
     )
-    return cur.fetchall()
-
-
-def claim_events(cur, *, limit: int = 10) -> list[dict]:
-    """Lease pending events whose lease ran out (not stored leased, crashed, or orphaned)."""
+    users = [row["user_id"] for row in cur.fetchall()]
     cur.execute(
         f"""
-        UPDATE inbox SET locked_until = now() + {LEASE}, attempts = attempts + 1
+        UPDATE inbox SET locked_until = {LEASE_UNTIL}, attempts = attempts + 1,
+                         lease_token = gen_random_uuid()
         WHERE webhook_event_id IN (
             SELECT webhook_event_id FROM inbox
-            WHERE status = 'pending'
-              AND locked_until <= now()
-            ORDER BY received_at
+            WHERE (user_id = ANY(%(users)s) OR (user_id IS NULL AND %(user)s::text IS NULL))
+              AND {LEASABLE}
+            ORDER BY arrival
             LIMIT %(limit)s
             FOR UPDATE SKIP LOCKED
         )
-        RETURNING webhook_event_id, event, attempts, {LANGUAGE}
+        {RETURNING}
         """,
-        {"limit": limit},
+        {"users": users, "user": user_id, "limit": limit, "lease": lease_seconds},
     )
     return cur.fetchall()
 
 
-def mark_done(cur, event_id: str) -> None:
+# Whether the shopper of %(event_id)s has an event waiting for its turn, read in the statement
+# that finishes this one, so a worker knows whether to claim the next without asking again.
+WAITING = """EXISTS (SELECT 1 FROM inbox next WHERE next.status = 'pending'
+    AND next.locked_until <= now() AND next.webhook_event_id <> %(event_id)s
+    AND next.user_id = (SELECT user_id FROM inbox me WHERE me.webhook_event_id = %(event_id)s))"""
+
+
+def renew(cur, leases: list[tuple[str, str]], lease_seconds: int) -> set[str]:
+    """Extend the leases still held (same token, still pending); returns their event ids."""
+    if not leases:
+        return set()
     cur.execute(
-        "UPDATE inbox SET status = 'done', processed_at = now() WHERE webhook_event_id = %(id)s",
-        {"id": event_id},
+        f"""
+        UPDATE inbox SET locked_until = {LEASE_UNTIL}
+        WHERE status = 'pending'
+          AND (webhook_event_id, lease_token) IN (
+              SELECT * FROM unnest(%(ids)s::text[], %(tokens)s::uuid[]))
+        RETURNING webhook_event_id
+        """,
+        {"ids": [event_id for event_id, _ in leases],
+         "tokens": [token for _, token in leases], "lease": lease_seconds},
     )
+    return {row["webhook_event_id"] for row in cur.fetchall()}
 
 
-def mark_failed(cur, event_id: str, error: str, *, give_up: bool, retry_in_seconds: int) -> None:
-    """Record a crash; the event is tried again later unless it has failed too often."""
+def hold(cur, event_id: str, token: str | None) -> None:
+    """Check this worker still holds the event, before effects that outlive the transaction.
+
+    The row stays locked until commit, so no one can take the event over in between.
+    :raise LeaseLost: the event changed hands or is done.
+    """
+    cur.execute(
+        """
+        SELECT 1 FROM inbox
+        WHERE webhook_event_id = %(id)s AND status = 'pending'
+          AND lease_token IS NOT DISTINCT FROM %(token)s::uuid
+        FOR UPDATE
+        """,
+        {"id": event_id, "token": token},
+    )
+    if cur.fetchone() is None:
+        raise LeaseLost(event_id)
+
+
+def mark_done(cur, event_id: str, token: str | None) -> bool:
+    """Finish this worker's event, in the transaction of its effects.
+
+    Returns whether its shopper has another event waiting.
+    :raise LeaseLost: the event changed hands or is already done (roll everything back).
+    """
+    cur.execute(
+        f"""
+        UPDATE inbox SET status = 'done', processed_at = now()
+        WHERE webhook_event_id = %(event_id)s AND status = 'pending'
+          AND lease_token IS NOT DISTINCT FROM %(token)s::uuid
+        RETURNING {WAITING} AS waiting
+        """,
+        {"event_id": event_id, "token": token},
+    )
+    row = cur.fetchone()
+    if row is None:
+        raise LeaseLost(event_id)
+    return row["waiting"]
+
+
+def mark_failed(cur, event_id: str, token: str | None, error: str, *, give_up: bool,
+                retry_in_seconds: int) -> bool:
+    """Record a crash while the lease is ours (True); tried again later unless it failed too often."""
     cur.execute(
         """
         UPDATE inbox
         SET status = CASE WHEN %(give_up)s THEN 'dead' ELSE status END,
             last_error = %(error)s,
             locked_until = now() + make_interval(secs => %(delay)s)
-        WHERE webhook_event_id = %(id)s
+        WHERE webhook_event_id = %(id)s AND status = 'pending'
+          AND lease_token IS NOT DISTINCT FROM %(token)s::uuid
         """,
-        {"id": event_id, "error": error[:1000], "give_up": give_up, "delay": retry_in_seconds},
+        {"id": event_id, "token": token, "error": error[:1000], "give_up": give_up,
+         "delay": retry_in_seconds},
     )
+    return cur.rowcount == 1
+
+
+def prune(cur, days: int) -> int:
+    """Delete events finished (done or dead) more than `days` ago; pending ones stay."""
+    cur.execute(
+        """
+        DELETE FROM inbox
+        WHERE status IN ('done', 'dead')
+          AND coalesce(processed_at, received_at) < now() - make_interval(days => %(days)s)
+        """,
+        {"days": days},
+    )
+    return cur.rowcount

@@ -4,35 +4,50 @@ from datetime import datetime
 
 from psycopg2.extras import Json
 
+from db.inbox import WAITING, LeaseLost
 from db.pool import Prepared
 
 LEASE = "interval '30 seconds'"
 
 
 def enqueue(cur, user_id: str, messages: list[dict], *, reply_token: str | None = None,
-            reply_until: datetime | None = None, done_event_id: str | None = None) -> dict:
+            reply_until: datetime | None = None, done_event: tuple[str, str | None] | None = None
+            ) -> dict:
     """Queue messages, leased to the caller who sends them right after commit.
 
-    `done_event_id` also marks that inbox event done, in the same statement. Returns the row
-    as `claim` would, so the caller can send it without reading it back.
+    `done_event` (event id, lease token) also marks that inbox event done, in the same
+    statement, and only if the lease is still the caller's. Returns the row as `claim`
+    would, so the caller can send it without reading it back, and (`shopper_has_more`)
+    whether that event's shopper has another event waiting.
+    :raise LeaseLost: the event changed hands or is done; nothing was queued.
     """
     retry_key = str(uuid.uuid4())
+    event_id, token = done_event or (None, None)
     cur.execute(
         f"""
         WITH done AS (
             UPDATE inbox SET status = 'done', processed_at = now()
-            WHERE webhook_event_id = %(event_id)s
+            WHERE webhook_event_id = %(event_id)s AND status = 'pending'
+              AND lease_token IS NOT DISTINCT FROM %(lease)s::uuid
+            RETURNING 1
         )
         INSERT INTO outbox (user_id, messages, reply_token, reply_until, retry_key, locked_until)
-        VALUES (%(user_id)s, %(messages)s, %(token)s, %(until)s, %(key)s, now() + {LEASE})
-        RETURNING id
+        SELECT %(user_id)s, %(messages)s, %(token)s, %(until)s, %(key)s, now() + {LEASE}
+        WHERE %(event_id)s::text IS NULL OR EXISTS (SELECT 1 FROM done)
+        RETURNING id, {WAITING} AS waiting
         """,
-        {"event_id": done_event_id, "user_id": user_id, "messages": Json(messages),
+        {"event_id": event_id, "lease": token, "user_id": user_id, "messages": Json(messages),
          "token": reply_token, "until": reply_until, "key": retry_key},
     )
-    return {"id": cur.fetchone()["id"], "user_id": user_id, "messages": messages,
-            "reply_token": reply_token, "reply_until": reply_until, "retry_key": retry_key,
-            "attempts": 1}
+    row = cur.fetchone()
+    if row is None:
+        raise LeaseLost(event_id)
+    queued = {"id": row["id"], "user_id": user_id, "messages": messages,
+              "reply_token": reply_token, "reply_until": reply_until, "retry_key": retry_key,
+              "attempts": 1}
+    if done_event:
+        queued["shopper_has_more"] = row["waiting"]
+    return queued
 
 
 def claim(cur, *, limit: int = 20) -> list[dict]:
@@ -80,3 +95,16 @@ def mark_failed(cur, message_id: int, error: str, *, give_up: bool, retry_in_sec
         {"id": message_id, "error": error[:1000], "give_up": give_up, "delay": retry_in_seconds,
          "drop": drop_reply_token},
     )
+
+
+def prune(cur, days: int) -> int:
+    """Delete messages finished (sent or dead) more than `days` ago; pending ones stay."""
+    cur.execute(
+        """
+        DELETE FROM outbox
+        WHERE status IN ('sent', 'dead')
+          AND coalesce(sent_at, created_at) < now() - make_interval(days => %(days)s)
+        """,
+        {"days": days},
+    )
+    return cur.rowcount

@@ -141,6 +141,18 @@ class Database:
             raise
         finally:
             pool.putconn(conn, close=broken or bool(conn.closed))
+            if broken:
+                self._discard_idle(pool)
+
+    @staticmethod
+    def _discard_idle(pool) -> None:
+        """A server that dropped one connection (restart, failover, a blip) dropped them all:
+        close the idle ones, so the next requests connect afresh instead of failing in turn."""
+        # psycopg2's pool has no public way to drop only its idle connections.
+        with pool._lock:
+            idle, pool._pool = pool._pool, []
+        for conn in idle:
+            conn.close()
 
     def ping(self) -> None:
         """One round trip; raises if the database doesn't answer."""

@@ -45,10 +45,15 @@ def parse_event(raw: dict) -> tuple[str, str | None]:
     return "other", None
 
 
-def handle(rt, raw: dict, language: str | None) -> None:
-    """Work one inbox event; a ShopError becomes a helpful answer, anything else propagates."""
+def handle(rt, raw: dict, language: str | None, lease_token: str | None = None) -> Answer:
+    """Work one inbox event; a ShopError becomes a helpful answer, anything else propagates.
+
+    `lease_token` fences the work: it commits only while this worker holds the event.
+    Returns the answer given (it knows whether the shopper has another event waiting).
+    """
     kind, value = parse_event(raw)
     answer = _answer_for(raw, language)
+    answer.lease_token = lease_token
     try:
         if kind == "text":
             handle_text_message(rt, value, answer)
@@ -64,6 +69,7 @@ def handle(rt, raw: dict, language: str | None) -> None:
         answers.answer_with(rt.db, answer, [messages.text(error.text_key, answer.language,
                                                            **error.params)])
     rt.delivery.send_now(answer.queued)
+    return answer
 
 
 def _answer_for(raw: dict, language: str | None) -> Answer:

@@ -35,10 +35,11 @@ def callback():
     events = _events(body)
     if events:
         with rt.db.statement() as cur:
-            fresh = inbox.store_events(cur, events, leased=rt.worker.threads > 0)
-        log.info("event=webhook_stored received=%d new=%d", len(events), len(fresh))
-        if fresh and rt.worker.threads > 0:
-            rt.worker.submit(fresh)
+            leased = inbox.store_events(cur, events, leased=rt.worker.threads > 0,
+                                        lease_seconds=rt.worker.lease_seconds)
+        log.info("event=webhook_stored received=%d leased=%d", len(events), len(leased))
+        if leased:
+            rt.worker.submit(leased)
     return "OK"
 
 

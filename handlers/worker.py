@@ -17,19 +17,26 @@ POLL_SECONDS = 1.0
 
 
 class InboxWorker:
-    """Fresh events arrive on a local queue; leftovers (crashes, other dead processes) by polling."""
+    """Fresh events arrive on a local queue; leftovers (crashes, other dead processes) by polling.
 
-    def __init__(self, rt, threads: int):
+    Every event is worked under its lease, kept alive by a heartbeat while a handler waits
+    (on the bank, say); a worker that lost its lease anyway has its work rolled back.
+    """
+
+    def __init__(self, rt, threads: int, lease_seconds: int):
         self.rt = rt
         self.threads = threads
+        self.lease_seconds = lease_seconds
         self._queue: queue.Queue = queue.Queue()
         self._started = False
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._running: list[threading.Thread] = []
+        self._held: dict[str, str] = {}  # event id → lease token, for events being worked here
 
     def submit(self, rows: list[dict]) -> None:
         """Events this process just stored and leased: work them now."""
-        self._queue.put(rows)
+        self._queue.put((time.monotonic(), rows))
 
     def start(self) -> None:
         """Start the threads once per process (a no-op when already running or disabled)."""
@@ -40,20 +47,50 @@ class InboxWorker:
                 return
             self._started = True
         for n in range(self.threads):
-            threading.Thread(target=self._work_queue, name=f"inbox-{n}", daemon=True).start()
-        threading.Thread(target=self.poll_forever, name="inbox-poll", daemon=True).start()
+            self._spawn(self._work_queue, f"inbox-{n}")
+        self._spawn(self.poll_forever, "inbox-poll")
+        self.start_heartbeat()
+
+    def start_heartbeat(self) -> None:
+        self._spawn(self._heartbeat, "inbox-heartbeat")
+
+    def _spawn(self, target, name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        self._running.append(thread)
+        thread.start()
 
     def stop(self) -> None:
         self._stop.set()
 
+    def dead_threads(self) -> list[str]:
+        """Names of this process's worker threads that should be running but are not."""
+        return [thread.name for thread in self._running if not thread.is_alive()]
+
     def _work_queue(self) -> None:
         while not self._stop.is_set():
             try:
-                rows = self._queue.get(timeout=POLL_SECONDS)
-            except queue.Empty:
-                continue
+                self._take_and_work()
+            except Exception:  # nothing may end a worker thread
+                log.exception("event=inbox_queue_failed")
+                time.sleep(POLL_SECONDS)
+
+    def _take_and_work(self) -> None:
+        try:
+            stored_at, rows = self._queue.get(timeout=POLL_SECONDS)
+        except queue.Empty:
+            return
+        if time.monotonic() - stored_at > self.lease_seconds / 2:
+            # It waited here long enough for its lease to run out: work only what is still ours.
+            with self.rt.db.statement() as cur:
+                kept = inbox.renew(cur, [(r["webhook_event_id"], r["lease_token"]) for r in rows],
+                                   self.lease_seconds)
             for row in rows:
-                self.work(row)
+                if row["webhook_event_id"] not in kept:
+                    log.info("event=inbox_lease_expired_in_queue webhook_event_id=%s",
+                             row["webhook_event_id"])
+            rows = [row for row in rows if row["webhook_event_id"] in kept]
+        for row in rows:
+            self.work(row)
 
     def poll_forever(self) -> None:
         """Also the body of `flask --app app worker` on a PaaS."""
@@ -67,33 +104,78 @@ class InboxWorker:
 
     def run_pending(self, limit: int = 10) -> int:
         """Claim and work events whose lease ran out, then resend unsent messages."""
-        with self.rt.db.statement() as cur:
-            rows = inbox.claim_events(cur, limit=limit)
+        with self.rt.db.transaction() as cur:
+            rows = inbox.claim_events(cur, lease_seconds=self.lease_seconds, limit=limit)
         for row in rows:
             self.work(row)
         return len(rows) + self.rt.delivery.send_pending()
 
     def work(self, row: dict) -> None:
-        """Handle one event; on a crash, record it, apologise once, and leave it for retry."""
-        event_id = row["webhook_event_id"]
+        """Handle one event, then its shopper's next one; never raises.
+
+        On a crash: record it, apologise once, leave it for retry (its shopper's later events
+        wait behind it). A lost lease is someone else's event now: say so and move on.
+        """
+        while row is not None:
+            if not self._work_one(row):
+                return
+            try:
+                with self.rt.db.transaction() as cur:
+                    claimed = inbox.claim_events(cur, lease_seconds=self.lease_seconds, limit=1,
+                                                 user_id=row["user_id"])
+            except Exception:  # the poller will find it
+                log.exception("event=inbox_claim_next_failed")
+                return
+            row = claimed[0] if claimed else None
+
+    def _work_one(self, row: dict) -> bool:
+        """True when the event was done here and its shopper has another one waiting."""
+        event_id, token = row["webhook_event_id"], row.get("lease_token")
+        self._held[event_id] = token
         try:
-            line_events.handle(self.rt, row["event"], row.get("language"))
+            answer = line_events.handle(self.rt, row["event"], row.get("language"), token)
+            return answer.shopper_has_more
+        except inbox.LeaseLost:
+            log.info("event=inbox_lease_lost webhook_event_id=%s", event_id)
         except Exception as error:
             attempts = row.get("attempts") or 1
             give_up = attempts >= MAX_ATTEMPTS
             log.error("event=inbox_event_failed webhook_event_id=%s attempts=%s give_up=%s\n%s",
                       event_id, attempts, give_up, traceback.format_exc())
             self._record_failure(row, f"{type(error).__name__}: {error}", give_up)
+        finally:
+            self._held.pop(event_id, None)
+        return False
 
     def _record_failure(self, row: dict, error: str, give_up: bool) -> None:
+        """Best effort: if the database is down too, the lease simply runs out and it is retried."""
         attempts = row.get("attempts") or 1
         user_id = (row["event"].get("source") or {}).get("userId")
-        with self.rt.db.transaction() as cur:
-            inbox.mark_failed(cur, row["webhook_event_id"], error, give_up=give_up,
-                              retry_in_seconds=min(300, 5 * 2 ** attempts))
-            apology = None
-            if user_id and (attempts == 1 or give_up):
-                apology = push_to(cur, user_id, [messages.text("error_generic",
-                                                               row.get("language"))])
-        if apology:
-            self.rt.delivery.send_now([apology])
+        try:
+            with self.rt.db.transaction() as cur:
+                ours = inbox.mark_failed(cur, row["webhook_event_id"], row.get("lease_token"),
+                                         error, give_up=give_up,
+                                         retry_in_seconds=min(300, 5 * 2 ** attempts))
+                apology = None
+                if ours and user_id and (attempts == 1 or give_up):
+                    apology = push_to(cur, user_id, [messages.text("error_generic",
+                                                                   row.get("language"))])
+            if apology:
+                self.rt.delivery.send_now([apology])
+        except Exception:
+            log.exception("event=inbox_failure_not_recorded webhook_event_id=%s",
+                          row["webhook_event_id"])
+
+    def _heartbeat(self) -> None:
+        """Keep the leases of events being worked here alive, while still ours."""
+        while not self._stop.wait(self.lease_seconds / 3):
+            held = list(self._held.items())
+            try:
+                with self.rt.db.statement() as cur:
+                    kept = inbox.renew(cur, held, self.lease_seconds)
+            except Exception:
+                log.exception("event=inbox_heartbeat_failed")
+                continue
+            for event_id, _ in held:
+                if event_id not in kept:
+                    log.info("event=inbox_lease_not_renewed webhook_event_id=%s", event_id)

@@ -88,6 +88,8 @@ def start_payment(db, bank, conf: PaymentSettings, answer: Answer, order_id: int
 
 def _prepare(cur, answer: Answer, order_id: int, pay_type: str,
              now: datetime) -> tuple[Order, PaymentAttempt]:
+    # The bank call that follows can't be rolled back: only the event's holder may make it.
+    answer.hold(cur)
     order = orders.get_order(cur, order_id, for_update=True)
     if order is None or order.user_id != answer.user_id:
         raise OrderNotFound()

@@ -6,6 +6,7 @@ import uuid
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from db import inbox
 from handlers import line_events
 from sandbox.line_validator import validate_messages
 from sandbox.line_webhook_sender import sign
@@ -32,8 +33,11 @@ def event(kind: str, user_id: str, **payload) -> dict:
 
 
 def handled_reply(shop, raw: dict) -> list[dict]:
-    """Run one event through the real handler; return the messages it queued."""
-    line_events.handle(shop.rt, raw, None)
+    """Store one event as the webhook would, run it through the real handler; return its messages."""
+    stored = json.loads(json.dumps(raw).replace("\\u0000", ""))  # as the webhook stores it
+    with shop.rt.db.transaction() as cur:
+        [row] = inbox.store_events(cur, [stored], leased=True, lease_seconds=30)
+    line_events.handle(shop.rt, raw, None, row["lease_token"])
     rows = shop.sql("SELECT messages FROM outbox WHERE user_id = %s ORDER BY id DESC LIMIT 1",
                     (raw["source"]["userId"],))
     return rows[0]["messages"] if rows else []
