@@ -115,7 +115,9 @@ def test_events_without_a_shopper_or_of_unknown_shape_change_nothing(shop):
         event("videoPlayComplete", "U" + "4" * 32, videoPlayComplete={"trackingId": "t"}),
     ]
     for raw in odd:
-        line_events.handle(shop.rt, raw, None)
+        with shop.rt.db.transaction() as cur:  # stored as the webhook would
+            [row] = inbox.store_events(cur, [raw], leased=True, lease_seconds=30)
+        line_events.handle(shop.rt, raw, None, row["lease_token"])
 
     assert shop.sql("SELECT count(*) AS n FROM cart_items")[0]["n"] == 0
     assert shop.sql("SELECT count(*) AS n FROM shoppers")[0]["n"] == 0
