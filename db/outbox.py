@@ -4,7 +4,7 @@ from datetime import datetime
 
 from psycopg2.extras import Json
 
-from db.pool import Prepared
+from db.prepared import Prepared
 
 LEASE = "interval '30 seconds'"
 
