@@ -1,5 +1,5 @@
 """SQL for shopping carts: one cart per shopper, a row per product."""
-from db.pool import Prepared
+from db.prepared import Prepared
 from models.records import CartLine, Product
 
 CART_LINE = """

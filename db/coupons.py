@@ -1,7 +1,7 @@
 """SQL for follower coupons: one per shopper ever (UNIQUE user_id), used at most once."""
 from datetime import datetime
 
-from db.pool import Prepared
+from db.prepared import Prepared
 from models.records import Coupon
 
 COLUMNS = "id, code, kind, value, min_spend, expires_at, used_at"

@@ -5,7 +5,7 @@ from datetime import datetime
 from psycopg2.extras import Json
 
 from db.inbox import WAITING, LeaseLost
-from db.pool import Prepared
+from db.prepared import Prepared
 
 LEASE = "interval '30 seconds'"
 

@@ -1,7 +1,5 @@
 """One psycopg2 pool per process and the transaction helper every service uses."""
-import hashlib
 import logging
-import re
 import threading
 import time
 from contextlib import contextmanager
@@ -9,66 +7,14 @@ from pathlib import Path
 
 import psycopg2
 import psycopg2.errors
-import psycopg2.extensions
-from psycopg2.extras import RealDictCursor
 from psycopg2.pool import ThreadedConnectionPool
+
+from db.prepared import PreparingConnection, PreparingCursor
 
 log = logging.getLogger(__name__)
 
 EMBEDDED_DATA_DIR = Path(__file__).resolve().parent.parent / "pgdata"
 RETRYABLE = (psycopg2.errors.DeadlockDetected, psycopg2.errors.SerializationFailure)
-PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
-
-
-class Prepared(str):
-    """A hot statement, run as a server-side prepared statement: parsed and planned once per
-    pooled connection (PREPARE on first use), then only EXECUTEd.
-
-    Written like any other statement, with `%(name)s` parameters. Name its columns (no `*`):
-    a prepared plan refuses to change its result's shape after a schema change.
-    """
-
-    def __new__(cls, sql: str) -> "Prepared":
-        self = super().__new__(cls, sql)
-        self.name = "hot_" + hashlib.md5(sql.encode()).hexdigest()[:16]
-        self.params: list[str] = []
-
-        def number(match: re.Match) -> str:
-            if match.group(0) == "%%":
-                return "%"
-            if match.group(1) not in self.params:
-                self.params.append(match.group(1))
-            return f"${self.params.index(match.group(1)) + 1}"
-
-        self.body = PLACEHOLDER.sub(number, sql)
-        arguments = ", ".join(f"%({param})s" for param in self.params)
-        self.call = f"EXECUTE {self.name} ({arguments})" if self.params else \
-            f"EXECUTE {self.name}"
-        return self
-
-
-class _Connection(psycopg2.extensions.connection):
-    """A connection that knows which Prepared statements its server session holds.
-
-    A replaced connection starts a new session, and a new empty set. PREPARE outlives a
-    rolled-back transaction, so the set never claims one the server forgot.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.prepared: set[str] = set()
-
-
-class _Cursor(RealDictCursor):
-    """RealDictCursor that runs a Prepared statement as EXECUTE (PREPAREd on first use)."""
-
-    def execute(self, query, vars=None):
-        if not isinstance(query, Prepared):
-            return super().execute(query, vars)
-        if query.name not in self.connection.prepared:
-            super().execute(f"PREPARE {query.name} AS {query.body}")
-            self.connection.prepared.add(query.name)
-        return super().execute(query.call, vars)
 
 
 def embedded_database_url(data_dir: Path = EMBEDDED_DATA_DIR) -> str:
@@ -102,8 +48,8 @@ class Database:
                 # minconn == maxconn: psycopg2 closes a returned connection whenever
                 # minconn idle ones are already pooled, which would reconnect per request.
                 self._pool = ThreadedConnectionPool(self._size, self._size, self._url,
-                                                    connection_factory=_Connection,
-                                                    cursor_factory=_Cursor)
+                                                    connection_factory=PreparingConnection,
+                                                    cursor_factory=PreparingCursor)
             return self._pool
 
     @contextmanager
