@@ -8,6 +8,8 @@ lease one atomic step across processes.
 """
 from psycopg2.extras import Json
 
+from db.prepared import Prepared
+
 # Each row comes back with its shopper's language, saving the handler a query.
 RETURNING = """RETURNING webhook_event_id, user_id, event, attempts, lease_token,
     (SELECT language FROM shoppers s WHERE s.user_id = inbox.user_id) AS language"""
@@ -33,6 +35,31 @@ class LeaseLost(Exception):
     """The event changed hands or is already done: this worker's work must not count."""
 
 
+_NEW = """
+    WITH new AS (
+        INSERT INTO inbox (webhook_event_id, user_id, event, event_ts)
+        SELECT e->>'webhookEventId', e->'source'->>'userId', e,
+               CASE WHEN jsonb_typeof(e->'timestamp') = 'number'
+                    THEN least(greatest((e->>'timestamp')::numeric, 0), 1e15)::bigint END
+        FROM jsonb_array_elements(%(events)s::jsonb) WITH ORDINALITY AS t (e, n)
+        ORDER BY n
+        ON CONFLICT (webhook_event_id) DO NOTHING
+        RETURNING user_id
+    )"""
+STORE = Prepared(_NEW + " SELECT count(*) AS stored FROM new")
+STORE_AND_LEASE = Prepared(
+    f"""{_NEW}
+    SELECT pg_advisory_xact_lock({LOCK_SPACE}, hashtext(user_id))
+    FROM (SELECT DISTINCT e->'source'->>'userId' AS user_id
+          FROM jsonb_array_elements(%(events)s::jsonb) AS e ORDER BY 1) shoppers
+    WHERE user_id IS NOT NULL""",
+    f"""
+    UPDATE inbox SET locked_until = {LEASE_UNTIL}, attempts = attempts + 1,
+                     lease_token = gen_random_uuid()
+    WHERE webhook_event_id = ANY(%(ids)s::text[]) AND {LEASABLE}
+    {RETURNING}""")
+
+
 def store_events(cur, events: list[dict], *, leased: bool, lease_seconds: int) -> list[dict]:
     """Insert new events (a redelivery inserts nothing); returns those leased here.
 
@@ -41,36 +68,37 @@ def store_events(cur, events: list[dict], *, leased: bool, lease_seconds: int) -
     One round trip: PostgreSQL runs the statements as one transaction, so the shopper locks
     the first takes hold until the end, and the second looks at leases with a fresh snapshot.
     """
-    store = """
-        WITH new AS (
-            INSERT INTO inbox (webhook_event_id, user_id, event, event_ts)
-            SELECT e->>'webhookEventId', e->'source'->>'userId', e,
-                   CASE WHEN jsonb_typeof(e->'timestamp') = 'number'
-                        THEN least(greatest((e->>'timestamp')::numeric, 0), 1e15)::bigint END
-            FROM jsonb_array_elements(%(events)s::jsonb) WITH ORDINALITY AS t (e, n)
-            ORDER BY n
-            ON CONFLICT (webhook_event_id) DO NOTHING
-            RETURNING user_id
-        )"""
     if not leased:
-        cur.execute(store + " SELECT count(*) FROM new", {"events": Json(events)})
+        cur.execute(STORE, {"events": Json(events)})
         return []
-    cur.execute(
-        f"""{store}
-        SELECT pg_advisory_xact_lock({LOCK_SPACE}, hashtext(user_id))
-        FROM (SELECT DISTINCT e->'source'->>'userId' AS user_id
-              FROM jsonb_array_elements(%(events)s::jsonb) AS e ORDER BY 1) shoppers
-        WHERE user_id IS NOT NULL;
-
-        UPDATE inbox SET locked_until = {LEASE_UNTIL}, attempts = attempts + 1,
-                         lease_token = gen_random_uuid()
-        WHERE webhook_event_id = ANY(%(ids)s) AND {LEASABLE}
-        {RETURNING}
-        """,
-        {"events": Json(events), "lease": lease_seconds,
-         "ids": [event["webhookEventId"] for event in events]},
-    )
+    cur.execute(STORE_AND_LEASE, {"events": Json(events), "lease": lease_seconds,
+                                  "ids": [event["webhookEventId"] for event in events]})
     return cur.fetchall()
+
+
+CLAIMABLE_SHOPPERS = Prepared(f"""
+    SELECT user_id FROM (
+        SELECT user_id FROM inbox
+        WHERE user_id IS NOT NULL AND (%(user)s::text IS NULL OR user_id = %(user)s)
+          AND {LEASABLE}
+        GROUP BY user_id ORDER BY min(arrival) LIMIT %(limit)s
+    ) candidates
+    WHERE pg_try_advisory_xact_lock({LOCK_SPACE}, hashtext(user_id))
+""")
+
+CLAIM = Prepared(f"""
+    UPDATE inbox SET locked_until = {LEASE_UNTIL}, attempts = attempts + 1,
+                     lease_token = gen_random_uuid()
+    WHERE webhook_event_id IN (
+        SELECT webhook_event_id FROM inbox
+        WHERE (user_id = ANY(%(users)s) OR (user_id IS NULL AND %(user)s::text IS NULL))
+          AND {LEASABLE}
+        ORDER BY arrival
+        LIMIT %(limit)s
+        FOR UPDATE SKIP LOCKED
+    )
+    {RETURNING}
+""")
 
 
 def claim_events(cur, *, lease_seconds: int, limit: int = 10,
@@ -81,32 +109,12 @@ def claim_events(cur, *, lease_seconds: int, limit: int = 10,
     another claimer is locking is skipped, not waited for.
     """
     cur.execute(
-        f"""
-        SELECT user_id FROM (
-            SELECT user_id FROM inbox
-            WHERE user_id IS NOT NULL AND (%(user)s::text IS NULL OR user_id = %(user)s)
-              AND {LEASABLE}
-            GROUP BY user_id ORDER BY min(arrival) LIMIT %(limit)s
-        ) candidates
-        WHERE pg_try_advisory_xact_lock({LOCK_SPACE}, hashtext(user_id))
-        """,
+        CLAIMABLE_SHOPPERS,
         {"user": user_id, "limit": limit},
     )
     users = [row["user_id"] for row in cur.fetchall()]
     cur.execute(
-        f"""
-        UPDATE inbox SET locked_until = {LEASE_UNTIL}, attempts = attempts + 1,
-                         lease_token = gen_random_uuid()
-        WHERE webhook_event_id IN (
-            SELECT webhook_event_id FROM inbox
-            WHERE (user_id = ANY(%(users)s) OR (user_id IS NULL AND %(user)s::text IS NULL))
-              AND {LEASABLE}
-            ORDER BY arrival
-            LIMIT %(limit)s
-            FOR UPDATE SKIP LOCKED
-        )
-        {RETURNING}
-        """,
+        CLAIM,
         {"users": users, "user": user_id, "limit": limit, "lease": lease_seconds},
     )
     return cur.fetchall()
@@ -156,6 +164,14 @@ def hold(cur, event_id: str, token: str | None) -> None:
         raise LeaseLost(event_id)
 
 
+MARK_DONE = Prepared(f"""
+    UPDATE inbox SET status = 'done', processed_at = now()
+    WHERE webhook_event_id = %(event_id)s AND status = 'pending'
+      AND lease_token IS NOT DISTINCT FROM %(token)s::uuid
+    RETURNING {WAITING} AS waiting
+""")
+
+
 def mark_done(cur, event_id: str, token: str | None) -> bool:
     """Finish this worker's event, in the transaction of its effects.
 
@@ -163,12 +179,7 @@ def mark_done(cur, event_id: str, token: str | None) -> bool:
     :raise LeaseLost: the event changed hands or is already done (roll everything back).
     """
     cur.execute(
-        f"""
-        UPDATE inbox SET status = 'done', processed_at = now()
-        WHERE webhook_event_id = %(event_id)s AND status = 'pending'
-          AND lease_token IS NOT DISTINCT FROM %(token)s::uuid
-        RETURNING {WAITING} AS waiting
-        """,
+        MARK_DONE,
         {"event_id": event_id, "token": token},
     )
     row = cur.fetchone()

@@ -10,6 +10,20 @@ from db.prepared import Prepared
 LEASE = "interval '30 seconds'"
 
 
+ENQUEUE = Prepared(f"""
+    WITH done AS (
+        UPDATE inbox SET status = 'done', processed_at = now()
+        WHERE webhook_event_id = %(event_id)s AND status = 'pending'
+          AND lease_token IS NOT DISTINCT FROM %(lease)s::uuid
+        RETURNING 1
+    )
+    INSERT INTO outbox (user_id, messages, reply_token, reply_until, retry_key, locked_until)
+    SELECT %(user_id)s, %(messages)s, %(token)s, %(until)s, %(key)s, now() + {LEASE}
+    WHERE %(event_id)s::text IS NULL OR EXISTS (SELECT 1 FROM done)
+    RETURNING id, {WAITING} AS waiting
+""")
+
+
 def enqueue(cur, user_id: str, messages: list[dict], *, reply_token: str | None = None,
             reply_until: datetime | None = None, done_event: tuple[str, str | None] | None = None
             ) -> dict:
@@ -24,18 +38,7 @@ def enqueue(cur, user_id: str, messages: list[dict], *, reply_token: str | None 
     retry_key = str(uuid.uuid4())
     event_id, token = done_event or (None, None)
     cur.execute(
-        f"""
-        WITH done AS (
-            UPDATE inbox SET status = 'done', processed_at = now()
-            WHERE webhook_event_id = %(event_id)s AND status = 'pending'
-              AND lease_token IS NOT DISTINCT FROM %(lease)s::uuid
-            RETURNING 1
-        )
-        INSERT INTO outbox (user_id, messages, reply_token, reply_until, retry_key, locked_until)
-        SELECT %(user_id)s, %(messages)s, %(token)s, %(until)s, %(key)s, now() + {LEASE}
-        WHERE %(event_id)s::text IS NULL OR EXISTS (SELECT 1 FROM done)
-        RETURNING id, {WAITING} AS waiting
-        """,
+        ENQUEUE,
         {"event_id": event_id, "lease": token, "user_id": user_id, "messages": Json(messages),
          "token": reply_token, "until": reply_until, "key": retry_key},
     )
@@ -50,21 +53,24 @@ def enqueue(cur, user_id: str, messages: list[dict], *, reply_token: str | None 
     return queued
 
 
+CLAIM = Prepared(f"""
+    UPDATE outbox SET locked_until = now() + {LEASE}, attempts = attempts + 1
+    WHERE id IN (
+        SELECT id FROM outbox
+        WHERE status = 'pending'
+          AND locked_until <= now()
+        ORDER BY id
+        LIMIT %(limit)s
+        FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id, user_id, messages, reply_token, reply_until, retry_key, attempts
+""")
+
+
 def claim(cur, *, limit: int = 20) -> list[dict]:
     """Lease unsent messages whose lease ran out (their sender died or failed)."""
     cur.execute(
-        f"""
-        UPDATE outbox SET locked_until = now() + {LEASE}, attempts = attempts + 1
-        WHERE id IN (
-            SELECT id FROM outbox
-            WHERE status = 'pending'
-              AND locked_until <= now()
-            ORDER BY id
-            LIMIT %(limit)s
-            FOR UPDATE SKIP LOCKED
-        )
-        RETURNING id, user_id, messages, reply_token, reply_until, retry_key, attempts
-        """,
+        CLAIM,
         {"limit": limit},
     )
     return cur.fetchall()
