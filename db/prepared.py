@@ -52,6 +52,13 @@ class PreparingConnection(psycopg2.extensions.connection):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.prepared: set[str] = set()
+        # Left to itself PostgreSQL replans statements such as `id = ANY($1)` on most calls,
+        # finding its generic plan "dearer"; ours are key lookups, so plan once. (This
+        # setting concerns prepared statements only.)
+        self.autocommit = True
+        with self.cursor() as cur:
+            cur.execute("SET plan_cache_mode = force_generic_plan")
+        self.autocommit = False
 
 
 class PreparingCursor(RealDictCursor):
