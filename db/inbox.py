@@ -35,29 +35,55 @@ class LeaseLost(Exception):
     """The event changed hands or is already done: this worker's work must not count."""
 
 
-_NEW = """
+BATCH = """
+    SELECT e->>'webhookEventId' AS webhook_event_id, e->'source'->>'userId' AS user_id, e AS event,
+           CASE WHEN jsonb_typeof(e->'timestamp') = 'number'
+                THEN least(greatest((e->>'timestamp')::numeric, 0), 1e15)::bigint END AS event_ts,
+           n
+    FROM jsonb_array_elements(%(events)s::jsonb) WITH ORDINALITY AS t (e, n)
+"""
+STORE = Prepared(f"""
     WITH new AS (
         INSERT INTO inbox (webhook_event_id, user_id, event, event_ts)
-        SELECT e->>'webhookEventId', e->'source'->>'userId', e,
-               CASE WHEN jsonb_typeof(e->'timestamp') = 'number'
-                    THEN least(greatest((e->>'timestamp')::numeric, 0), 1e15)::bigint END
-        FROM jsonb_array_elements(%(events)s::jsonb) WITH ORDINALITY AS t (e, n)
-        ORDER BY n
+        SELECT webhook_event_id, user_id, event, event_ts FROM ({BATCH}) batch ORDER BY n
         ON CONFLICT (webhook_event_id) DO NOTHING
-        RETURNING user_id
-    )"""
-STORE = Prepared(_NEW + " SELECT count(*) AS stored FROM new")
+        RETURNING 1
+    )
+    SELECT count(*) AS stored FROM new
+""")
+# First the batch's shopper locks; then, with a fresh snapshot, each new event is inserted
+# already leased when it is its shopper's head of line: the first of the batch, with no pending
+# event of the shopper before it and none leased (LEASABLE, for a row not yet in the table).
 STORE_AND_LEASE = Prepared(
-    f"""{_NEW}
+    f"""
     SELECT pg_advisory_xact_lock({LOCK_SPACE}, hashtext(user_id))
     FROM (SELECT DISTINCT e->'source'->>'userId' AS user_id
           FROM jsonb_array_elements(%(events)s::jsonb) AS e ORDER BY 1) shoppers
     WHERE user_id IS NOT NULL""",
     f"""
-    UPDATE inbox SET locked_until = {LEASE_UNTIL}, attempts = attempts + 1,
-                     lease_token = gen_random_uuid()
-    WHERE webhook_event_id = ANY(%(ids)s::text[]) AND {LEASABLE}
-    {RETURNING}""")
+    WITH batch AS ({BATCH}),
+    heads AS (
+        SELECT batch.*, user_id IS NULL OR (
+            row_number() OVER (PARTITION BY user_id ORDER BY coalesce(event_ts, 0), n) = 1
+            AND NOT EXISTS (
+                SELECT 1 FROM inbox other
+                WHERE other.user_id = batch.user_id AND other.status = 'pending'
+                  AND (coalesce(other.event_ts, 0) <= coalesce(batch.event_ts, 0)
+                       OR other.locked_until > now()))) AS head
+        FROM batch
+    ),
+    new AS (
+        INSERT INTO inbox (webhook_event_id, user_id, event, event_ts, locked_until, attempts,
+                           lease_token)
+        SELECT webhook_event_id, user_id, event, event_ts,
+               CASE WHEN head THEN {LEASE_UNTIL} ELSE now() END,
+               CASE WHEN head THEN 1 ELSE 0 END,
+               CASE WHEN head THEN gen_random_uuid() END
+        FROM heads ORDER BY n
+        ON CONFLICT (webhook_event_id) DO NOTHING
+        {RETURNING}
+    )
+    SELECT * FROM new WHERE lease_token IS NOT NULL""")
 
 
 def store_events(cur, events: list[dict], *, leased: bool, lease_seconds: int) -> list[dict]:
@@ -67,12 +93,12 @@ def store_events(cur, events: list[dict], *, leased: bool, lease_seconds: int) -
     process's workers for `lease_seconds`; the rest wait for their turn (claim_events).
     One round trip: PostgreSQL runs the statements as one transaction, so the shopper locks
     the first takes hold until the end, and the second looks at leases with a fresh snapshot.
+    A leased event is inserted leased (one row version, not an insert and an update).
     """
     if not leased:
         cur.execute(STORE, {"events": Json(events)})
         return []
-    cur.execute(STORE_AND_LEASE, {"events": Json(events), "lease": lease_seconds,
-                                  "ids": [event["webhookEventId"] for event in events]})
+    cur.execute(STORE_AND_LEASE, {"events": Json(events), "lease": lease_seconds})
     return cur.fetchall()
 
 
