@@ -66,6 +66,8 @@ def main(argv=None):
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--system", default="app")
+    parser.add_argument("--wall", action="store_true",
+                        help="sample waiting threads too (wall-clock), not only the GIL holder")
     args = parser.parse_args(argv)
     py_spy = os.environ.get("PY_SPY") or shutil.which("py-spy")
     stack = Stack().start()
@@ -79,8 +81,9 @@ def main(argv=None):
         spy = None
         raw = stack.dir / "py-spy.txt"
         if py_spy:
-            spy = subprocess.Popen([py_spy, "record", "--subprocesses", "--nonblocking",
-                                    "--gil", "--format", "raw", "--rate", "200", "-o", str(raw),
+            mode = ["--idle"] if args.wall else ["--gil"]
+            spy = subprocess.Popen([py_spy, "record", "--subprocesses", "--nonblocking", *mode,
+                                    "--format", "raw", "--rate", "200", "-o", str(raw),
                                     "-p", str(stack.procs["system"].pid)],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         result = run_wrk(stack.url, bodies, args.connections, args.seconds)

@@ -3,6 +3,7 @@ import psycopg2
 import pytest
 from psycopg2.extras import Json
 
+from db import outbox
 from db.pool import Database
 from db.prepared import Prepared
 
@@ -80,3 +81,14 @@ def test_statements_sent_together_are_one_transaction(db):
     finally:
         with db.statement() as cur:
             cur.execute("DELETE FROM products WHERE id = %s", (PRODUCT,))
+
+
+def test_marking_messages_sent_skips_the_flush_wait_for_that_transaction_only(db):
+    with db.transaction() as cur:
+        queued = outbox.enqueue(cur, "U" + "5" * 32, [{"type": "text", "text": "hi"}])
+    with db.statement() as cur:
+        outbox.mark_sent(cur, [queued["id"]])
+        cur.execute("SELECT current_setting('synchronous_commit') AS sync, status FROM outbox "
+                    "WHERE id = %s", (queued["id"],))
+        assert cur.fetchone() == {"sync": "on", "status": "sent"}
+        cur.execute("DELETE FROM outbox WHERE id = %s", (queued["id"],))
