@@ -6,6 +6,8 @@ One shopper's events are leased one at a time, head of line first (LINE's `times
 arrival); the per-shopper advisory lock makes "is it the head, is a sibling leased" and the
 lease one atomic step across processes.
 """
+import select
+
 from psycopg2.extras import Json
 
 from db.prepared import Prepared
@@ -35,6 +37,8 @@ class LeaseLost(Exception):
     """The event changed hands or is already done: this worker's work must not count."""
 
 
+# Stored for no one (WORKER_THREADS=0 on web): a `flask worker` process is woken on this channel.
+CHANNEL = "inbox"
 BATCH = """
     SELECT e->>'webhookEventId' AS webhook_event_id, e->'source'->>'userId' AS user_id, e AS event,
            CASE WHEN jsonb_typeof(e->'timestamp') = 'number'
@@ -49,7 +53,7 @@ STORE = Prepared(f"""
         ON CONFLICT (webhook_event_id) DO NOTHING
         RETURNING 1
     )
-    SELECT count(*) AS stored FROM new
+    SELECT count(*) AS stored, pg_notify('{CHANNEL}', '') FROM new
 """)
 # First the batch's shopper locks; then, with a fresh snapshot, each new event is inserted
 # already leased when it is its shopper's head of line: the first of the batch, with no pending
@@ -125,6 +129,22 @@ CLAIM = Prepared(f"""
     )
     {RETURNING}
 """)
+
+
+def wait_for_stored(conn, timeout: float) -> bool:
+    """On a listening connection (see `listen`), wait up to `timeout` s; True if events came."""
+    if not select.select([conn], [], [], timeout)[0]:
+        return False
+    conn.poll()
+    came = bool(conn.notifies)
+    conn.notifies.clear()
+    return came
+
+
+def listen(conn) -> None:
+    """Be told on `conn` (autocommit, outside the pool) whenever events are stored for no one."""
+    with conn.cursor() as cur:
+        cur.execute(f"LISTEN {CHANNEL}")
 
 
 def claim_events(cur, *, lease_seconds: int, limit: int = 10,

@@ -100,6 +100,16 @@ class Database:
         for conn in idle:
             conn.close()
 
+    @contextmanager
+    def dedicated(self):
+        """A connection of its own, outside the pool, in autocommit (to LISTEN on)."""
+        conn = psycopg2.connect(self.url)
+        conn.autocommit = True
+        try:
+            yield conn
+        finally:
+            conn.close()
+
     def ping(self) -> None:
         """One round trip; raises if the database doesn't answer."""
         with self.statement() as cur:

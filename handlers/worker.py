@@ -33,6 +33,7 @@ class InboxWorker:
         self._stop = threading.Event()
         self._running: list[threading.Thread] = []
         self._held: dict[str, str] = {}  # event id → lease token, for events being worked here
+        self._stored = threading.Event()  # set when a web process stored events for no one
 
     def submit(self, rows: list[dict]) -> None:
         """Events this process just stored and leased: work them now."""
@@ -61,6 +62,7 @@ class InboxWorker:
 
     def stop(self) -> None:
         self._stop.set()
+        self._stored.set()  # pollers waiting for events return now
 
     def dead_threads(self) -> list[str]:
         """Names of this process's worker threads that should be running but are not."""
@@ -92,14 +94,36 @@ class InboxWorker:
         for row in rows:
             self.work(row)
 
+    def run_worker_process(self) -> None:
+        """The body of `flask --app app worker`: `threads` pollers (at least one), woken as soon
+        as a web process (WORKER_THREADS=0 there) stores events, else every POLL_SECONDS."""
+        self.start_heartbeat()
+        self._spawn(self._listen, "inbox-listen")
+        for n in range(max(1, self.threads)):
+            self._spawn(self.poll_forever, f"inbox-poll-{n}")
+        self._stop.wait()
+
     def poll_forever(self) -> None:
-        """Also the body of `flask --app app worker` on a PaaS."""
         while not self._stop.is_set():
             try:
                 if not self.run_pending():
-                    time.sleep(POLL_SECONDS)
+                    self._stored.wait(POLL_SECONDS)
+                    self._stored.clear()  # what came before this is claimed next
             except Exception:
                 log.exception("event=inbox_poll_failed")
+                time.sleep(POLL_SECONDS)
+
+    def _listen(self) -> None:
+        while not self._stop.is_set():
+            try:
+                with self.rt.db.dedicated() as conn:
+                    inbox.listen(conn)
+                    self._stored.set()  # anything stored while no one listened
+                    while not self._stop.is_set():
+                        if inbox.wait_for_stored(conn, POLL_SECONDS):
+                            self._stored.set()
+            except Exception:  # the pollers still poll meanwhile
+                log.exception("event=inbox_listen_failed")
                 time.sleep(POLL_SECONDS)
 
     def run_pending(self, limit: int = 10) -> int:
