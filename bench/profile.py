@@ -42,12 +42,13 @@ def pg_statements(stack: Stack, events: int) -> dict:
                     for calls, exec_ms, plan_ms, plans, total, nrows, query in rows]}
 
 
-def py_spy_top(raw: str, limit: int = TOP) -> dict:
-    """Self and inclusive sample shares per function, from py-spy's collapsed stacks."""
+def py_spy_top(raw: str, limit: int = TOP, only: str | None = None) -> dict:
+    """Self and inclusive sample shares per function, from py-spy's collapsed stacks
+    (`only`: of the stacks through that function)."""
     own, inclusive, total = collections.Counter(), collections.Counter(), 0
     for line in raw.splitlines():
         stack, _, count = line.rpartition(" ")
-        if not stack:
+        if not stack or (only and f"{only} (" not in stack):
             continue
         n = int(count)
         frames = [f.split(" (")[0] + " " + f.split(" (")[-1].split(":")[0].rsplit("/", 1)[-1]
@@ -68,6 +69,8 @@ def main(argv=None):
     parser.add_argument("--system", default="app")
     parser.add_argument("--wall", action="store_true",
                         help="sample waiting threads too (wall-clock), not only the GIL holder")
+    parser.add_argument("--only", help="shares of the stacks through this function only, "
+                                       "e.g. InboxWorker._work_queue (the inbox workers)")
     args = parser.parse_args(argv)
     py_spy = os.environ.get("PY_SPY") or shutil.which("py-spy")
     stack = Stack().start()
@@ -94,7 +97,7 @@ def main(argv=None):
             spy.send_signal(2)
             spy.wait(timeout=60)
         pg = pg_statements(stack, events)
-        spied = py_spy_top(raw.read_text(), TOP_PY) if spy and raw.exists() else None
+        spied = py_spy_top(raw.read_text(), TOP_PY, args.only) if spy and raw.exists() else None
     finally:
         stack.stop()
     path = write_result(f"profile_{args.system}", {"settings": vars(args), "events": events,
