@@ -7,9 +7,10 @@ from flask import Flask, jsonify
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import admin
+import liff
 from config import load_settings
 from db.migrate import init_db
-from handlers import bank_notify, line_webhook, product_images
+from handlers import bank_notify, line_webhook, order_api, product_images
 from handlers.rich_menu import setup_rich_menu
 from runtime import build_runtime
 from services import catalog, housekeeping, orders, payments
@@ -39,6 +40,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(bank_notify.bp)
     app.register_blueprint(product_images.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(order_api.bp)
+    app.register_blueprint(liff.bp)
     admin.init_app(app)
 
     @app.get("/healthz")
@@ -99,14 +102,14 @@ def _register_commands(app: Flask, rt) -> None:
     def prune_command(days):
         """Delete finished inbox events, sent messages and old login failures (run daily)."""
         counts = housekeeping.prune(rt.db, days or rt.settings.prune_after_days)
-        click.echo("Pruned {inbox} events, {outbox} messages, {login_failures} login failures."
+        click.echo("Pruned {inbox} events, {outbox} messages, {login_throttle} login tallies, {bank_notices} bank notices."
                    .format(**counts))
 
     @app.cli.command("setup-richmenu")
     def setup_richmenu_command():
         """Create the rich menu (products, cart, orders, help) and make it the default."""
         rich_menu_id = setup_rich_menu(rt.messenger.api_client, rt.settings.shop_name,
-                                       rt.settings.http_timeout)
+                                       rt.settings.http_timeout, rt.links)
         click.echo(f"Rich menu {rich_menu_id} is now the default.")
 
     @app.cli.command("worker")

@@ -5,6 +5,8 @@ from typing import Mapping
 
 SINOPAC_SANDBOX_URL = "https://apisbx.sinopac.com/funBIZ-Sbx/QPay.WebAPI/api"
 LINEPAY_SANDBOX_URL = "https://sandbox-api-pay.line.me"
+# LINE's CDN "edge" path: the latest LIFF SDK 2.x (line-platform.md §8.3).
+LIFF_SDK_EDGE_URL = "https://static.line-scdn.net/liff/edge/2/sdk.js"
 
 REQUIRED = (
     "LINE_CHANNEL_SECRET",
@@ -54,6 +56,9 @@ class Settings:
     card_hold_minutes: int = 40
     atm_expire_days: int = 1
     http_timeout: float = 10.0
+    # Seconds one OrderCreate may take in all (retries and the OrderQuery that looks for a
+    # lost answer included), so a shopper whose bank hangs hears back within ~12 s.
+    bank_timeout: float = 10.0
     shop_name: str = "LINE 小舖"
     # The coupon every new follower gets once: NT$ off ('amount') or % off ('percent'),
     # usable on a subtotal of at least COUPON_MIN_SPEND within COUPON_DAYS.
@@ -72,6 +77,13 @@ class Settings:
     production: bool = False
     # Proxies in front of the app whose X-Forwarded-* headers are believed (the PaaS router).
     trusted_proxy_hops: int = 0
+    # The shop page inside LINE (LIFF): off unless LIFF_ID is set. ID tokens are verified
+    # against the LINE Login channel the LIFF app belongs to (line-platform.md §8.1, §9).
+    line_login_channel_id: str | None = None
+    liff_id: str | None = None
+    liff_sdk_url: str = LIFF_SDK_EDGE_URL
+    # Sandbox only: keep http:// product pictures in Flex cards (LINE itself requires https).
+    allow_http_images: bool = False
 
     @property
     def hash_keys(self) -> tuple[str, str, str, str]:
@@ -127,6 +139,10 @@ def load_settings(overrides: Mapping[str, object] | None = None,
     for name in ("inbox_lease_seconds", "prune_after_days"):
         if values.get(name, 1) < 1:
             raise ConfigError(f"{name.upper()} must be at least 1")
+    if values.get("liff_id") and not values.get("line_login_channel_id"):
+        raise ConfigError("LIFF_ID needs LINE_LOGIN_CHANNEL_ID (the LIFF app's LINE Login channel)")
+    if production and values.get("allow_http_images"):
+        raise ConfigError("ALLOW_HTTP_IMAGES is for the sandbox only: LINE needs https pictures")
     values["public_base_url"] = values["public_base_url"].rstrip("/")
     values["sinopac_api_url"] = values.get("sinopac_api_url", SINOPAC_SANDBOX_URL).rstrip("/")
     values["linepay_api_url"] = values.get("linepay_api_url", LINEPAY_SANDBOX_URL).rstrip("/")
@@ -144,6 +160,10 @@ def is_production(source: Mapping[str, str]) -> bool:
 
 
 def _coerce(kind, raw):
+    if kind in (bool, "bool"):
+        if str(raw).strip().lower() not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            raise ValueError(raw)
+        return str(raw).strip().lower() in ("1", "true", "yes", "on")
     if kind in (int, "int"):
         return int(raw)
     if kind in (float, "float"):

@@ -6,7 +6,9 @@ from linebot.v3.webhook import SignatureValidator
 from config import Settings
 from db.pool import Database
 from handlers.line_api import LineMessenger
+from handlers.line_login import IdTokenVerifier
 from handlers.worker import InboxWorker
+from models.flex import Links
 from services.delivery import Delivery
 from services.payments import PaymentSettings
 from sinopac.client import QPayClient
@@ -22,6 +24,8 @@ class Runtime:
     worker: InboxWorker
     signature_validator: SignatureValidator
     payment_settings: PaymentSettings
+    login: IdTokenVerifier
+    links: Links
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -30,7 +34,8 @@ def build_runtime(settings: Settings) -> Runtime:
     messenger = LineMessenger(settings.line_api_base_url, settings.line_channel_access_token,
                               settings.http_timeout)
     bank = QPayClient(settings.sinopac_api_url, settings.sinopac_shop_no, settings.hash_keys,
-                      settings.sinopac_x_key_id, timeout=settings.http_timeout)
+                      settings.sinopac_x_key_id, timeout=settings.http_timeout,
+                      create_timeout=settings.bank_timeout)
     rt = Runtime(
         settings=settings, db=db, messenger=messenger, bank=bank,
         delivery=Delivery(db, messenger), worker=None,
@@ -41,6 +46,9 @@ def build_runtime(settings: Settings) -> Runtime:
             backend_url=f"{settings.public_base_url}/sinopac/notify",
             atm_expire_days=settings.atm_expire_days,
             card_hold_minutes=settings.card_hold_minutes),
+        login=IdTokenVerifier(settings.line_api_base_url, settings.line_login_channel_id,
+                              settings.http_timeout),
+        links=Links(settings.liff_id, settings.allow_http_images),
     )
     rt.worker = InboxWorker(rt, settings.worker_threads, settings.inbox_lease_seconds)
     return rt

@@ -22,6 +22,12 @@ CREATE TABLE IF NOT EXISTS shoppers (
     created_at        timestamptz NOT NULL DEFAULT now()
 );
 
+-- Groups and rooms the bot has invited to chat one to one: each is answered once, ever.
+CREATE TABLE IF NOT EXISTS group_invitations (
+    chat_id    text PRIMARY KEY CHECK (chat_id <> ''),
+    invited_at timestamptz NOT NULL DEFAULT now()
+);
+
 CREATE TABLE IF NOT EXISTS cart_items (
     user_id    text NOT NULL,
     product_id integer NOT NULL REFERENCES products (id),
@@ -117,6 +123,35 @@ CREATE TABLE IF NOT EXISTS refunds (
     created_by bigint                            -- admins.id, like stock_adjustments.admin_id
 );
 CREATE INDEX IF NOT EXISTS refunds_order_idx ON refunds (order_id);
+-- A refund also returns the stock of the unshipped order (once: orders.restocked_at).
+ALTER TABLE refunds ADD COLUMN IF NOT EXISTS restock boolean NOT NULL DEFAULT false;
+-- Until this moment a pending card refund may still be on its way to the bank: another click
+-- waits. After it (or once our call failed) a retry asks OrderQuery, never OrderMaintain again.
+ALTER TABLE refunds ADD COLUMN IF NOT EXISTS bank_call_until timestamptz;
+ALTER TABLE refunds ADD COLUMN IF NOT EXISTS bank_description text;
+ALTER TABLE refunds ADD COLUMN IF NOT EXISTS settled_at timestamptz;
+-- The form (or an API Idempotency-Key) that asked: sending it again finds this refund.
+ALTER TABLE refunds ADD COLUMN IF NOT EXISTS request_key text;
+CREATE UNIQUE INDEX IF NOT EXISTS refunds_request_key_idx ON refunds (order_id, request_key);
+-- At most one pending refund per order: a double click can't start two.
+CREATE UNIQUE INDEX IF NOT EXISTS refunds_one_pending_idx ON refunds (order_id)
+    WHERE status = 'pending';
+ALTER TABLE orders ADD COLUMN IF NOT EXISTS restocked_at timestamptz;
+
+-- Every bank notice (BackendURL / ReturnURL PayToken), stored before the bank gets its answer and
+-- confirmed with OrderPayQuery by the workers; a replayed token is a no-op.
+CREATE TABLE IF NOT EXISTS bank_notices (
+    pay_token    text PRIMARY KEY,
+    status       text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'dead')),
+    order_id     bigint,                         -- known once the bank confirmed the token
+    attempts     integer NOT NULL DEFAULT 0,
+    locked_until timestamptz NOT NULL DEFAULT now(),
+    last_error   text,
+    received_at  timestamptz NOT NULL DEFAULT now(),
+    processed_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS bank_notices_pending_idx ON bank_notices (locked_until)
+    WHERE status = 'pending';
 
 -- Every LINE event, stored before LINE gets its 200; a redelivery is a no-op.
 CREATE TABLE IF NOT EXISTS inbox (
@@ -156,6 +191,21 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE INDEX IF NOT EXISTS outbox_pending_idx ON outbox (locked_until) WHERE status = 'pending';
 
+-- Nothing a shopper owns, and no message, is ever keyed by an empty user id (a group postback
+-- without userId once landed on one shared shopper ""). NOT VALID: old rows aren't rechecked.
+DO $$
+DECLARE
+    name text;
+BEGIN
+    FOREACH name IN ARRAY ARRAY['shoppers', 'cart_items', 'coupons', 'orders', 'outbox'] LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_constraint
+                       WHERE conname = name || '_user_id_not_empty') THEN
+            EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I CHECK (user_id <> '''') NOT VALID',
+                           name, name || '_user_id_not_empty');
+        END IF;
+    END LOOP;
+END $$;
+
 CREATE TABLE IF NOT EXISTS stock_adjustments (
     id         bigserial PRIMARY KEY,
     product_id integer NOT NULL REFERENCES products (id),
@@ -188,3 +238,31 @@ CREATE TABLE IF NOT EXISTS login_throttle (
     PRIMARY KEY (email, address)
 );
 CREATE INDEX IF NOT EXISTS login_throttle_last_attempt_idx ON login_throttle (last_attempt_at);
+
+-- Every owner action, written in the action's own transaction (it commits or rolls back with it).
+-- No foreign keys: a row outlives whatever it names. Append-only: the trigger below refuses
+-- UPDATE and DELETE, so no pruning or cleanup job may touch this table.
+CREATE TABLE IF NOT EXISTS audit_log (
+    id          bigserial PRIMARY KEY,
+    at          timestamptz NOT NULL DEFAULT now(),
+    admin_id    bigint,
+    actor       text NOT NULL,                  -- the owner's email, or 'cli'
+    via         text NOT NULL CHECK (via IN ('web', 'api', 'cli')),
+    action      text NOT NULL,
+    entity_type text NOT NULL,
+    entity_id   bigint,
+    before      jsonb,
+    after       jsonb
+);
+CREATE INDEX IF NOT EXISTS audit_log_entity_idx ON audit_log (entity_type, entity_id, id DESC);
+
+CREATE OR REPLACE FUNCTION audit_log_refuse_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+CREATE OR REPLACE TRIGGER audit_log_append_only
+    BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change();

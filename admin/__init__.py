@@ -1,10 +1,21 @@
 """The shop owner's back office: server-rendered pages under /admin and a JSON API under /admin/api."""
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, abort, request
 
 from models.order import TAIPEI
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates",
                static_folder="static")
+
+
+@bp.before_request
+def refuse_nul():
+    """PostgreSQL text can't hold U+0000, so no field the owner or a script sends may contain it.
+
+    :raise 400: a NUL in a query argument, a form field or a JSON body.
+    """
+    sent = [*request.args.items(multi=True), *request.form.items(multi=True)]
+    if any("\x00" in value for _, value in sent) or b"\\u0000" in request.get_data():
+        abort(400, "U+0000 (NUL) can't be stored")
 
 
 @bp.app_template_filter("taipei")
@@ -14,7 +25,7 @@ def taipei_time(moment) -> str:
 
 # Imported after `bp` exists: each module adds its routes to it.
 from admin import api, auth, security  # noqa: E402
-from admin.views import dashboard, orders, products  # noqa: E402,F401
+from admin.views import audit, dashboard, orders, products  # noqa: E402,F401
 
 bp.register_blueprint(api.bp)
 

@@ -7,9 +7,13 @@ from flask import Blueprint, abort, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from admin.auth import shop
+from admin.views.audit import audit_filter, current_actor
 from admin.views.orders import csv_download, order_filter
+from models import limits
 from models.admin_errors import AdminError, OrderMissing, ProductMissing
-from services import admin_accounts, admin_catalog, admin_orders, reports, shipping
+from services import (admin_accounts, admin_audit, admin_catalog, admin_orders, refunds,
+                      reports, shipping)
+from services.refunds import RefundRequest
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +46,9 @@ def http_error(error: HTTPException):
 
 @bp.errorhandler(AdminError)
 def admin_error(error: AdminError):
-    status = 404 if isinstance(error, (OrderMissing, ProductMissing)) else 409
+    # Refund errors carry their own status (409, 422, 502, 504); the rest are conflicts.
+    status = 404 if isinstance(error, (OrderMissing, ProductMissing)) else \
+        getattr(error, "http_status", 409)
     return jsonify(message=error.message, error=type(error).__name__), status
 
 
@@ -56,11 +62,11 @@ def products():
 def adjust_stock(product_id: int):
     """Body {"delta": int, "reason": str}; answers the new stock."""
     body = _json()
-    delta = body.get("delta")
-    if not isinstance(delta, int) or isinstance(delta, bool):
-        abort(400, "delta must be an integer")
+    delta = limits.bounded(body.get("delta"), -limits.MAX_UNITS, limits.MAX_UNITS)
+    if delta is None:
+        abort(400, f"delta must be an integer from -{limits.MAX_UNITS} to {limits.MAX_UNITS}")
     stock = admin_catalog.adjust_stock(shop().db, product_id, delta,
-                                       str(body.get("reason") or ""), g.admin["id"])
+                                       str(body.get("reason") or ""), current_actor())
     return jsonify(id=product_id, stock=stock)
 
 
@@ -80,27 +86,66 @@ def orders_csv():
 
 @bp.get("/orders/<int:order_id>")
 def order(order_id: int):
-    """One order with its lines, shopper and payment attempts."""
+    """One order with its lines, shopper, payment attempts and refunds."""
+    return _order_json(order_id)
+
+
+def _order_json(order_id: int):
     found = admin_orders.detail(shop().db, order_id)
     return jsonify(order=_plain(asdict(found.order)), display_name=found.display_name,
-                   payment_attempts=[_plain(asdict(a)) for a in found.attempts])
+                   payment_attempts=[_plain(asdict(a)) for a in found.attempts],
+                   paid=found.money.paid, refunded=found.money.refunded,
+                   refundable=found.money.left, refund_state=found.money.state,
+                   refunds=[_plain(asdict(r)) for r in found.refunds])
 
 
 @bp.post("/orders/<int:order_id>/ship")
 def ship(order_id: int):
     """Body {"tracking_note": str}; a paid order becomes shipped and the shopper is told."""
     rt = shop()
-    notices = shipping.ship(rt.db, order_id, str(_json().get("tracking_note") or ""))
+    notices = shipping.ship(rt.db, order_id, str(_json().get("tracking_note") or ""),
+                            current_actor())
     rt.delivery.send_now(notices)
     return jsonify(id=order_id, status="shipped")
+
+
+@bp.post("/orders/<int:order_id>/refund")
+def refund(order_id: int):
+    """Body {"amount": NT$ (optional: all that is left), "reason": str, "restock": bool,
+    "note": str (an ATM payment's transfer)}; answers the order with its refunds.
+
+    A card payment goes back through the bank; an ATM payment records the owner's transfer.
+    An `Idempotency-Key` header makes a resent request find its first refund.
+    :raise 400: restock is not true or false.
+    """
+    body = _json()
+    restock = body.get("restock", False)
+    if not isinstance(restock, bool):
+        abort(400, "restock must be true or false")
+    rt = shop()
+    outcome = refunds.refund(rt.db, rt.bank, order_id, RefundRequest(
+        amount=body.get("amount"), reason=str(body.get("reason") or ""), restock=restock,
+        note=str(body.get("note") or "") or None,
+        request_key=request.headers.get("Idempotency-Key", "")[:100] or None), current_actor())
+    rt.delivery.send_now(outcome.queued)
+    return _order_json(order_id)
 
 
 @bp.post("/orders/<int:order_id>/cancel")
 def cancel(order_id: int):
     """An unpaid order is cancelled and its stock returned."""
     rt = shop()
-    rt.delivery.send_now(admin_orders.cancel(rt.db, order_id))
+    rt.delivery.send_now(admin_orders.cancel(rt.db, order_id, current_actor()))
     return jsonify(id=order_id, status="cancelled")
+
+
+@bp.get("/audit")
+def audit():
+    """The audit trail, newest first, with the page's filters (action, entity, entity_id, who,
+    from, to, page)."""
+    found = admin_audit.find(shop().db, audit_filter(request.args), request.args.get("page"))
+    return jsonify(total=found.total, page=found.page, pages=found.pages,
+                   entries=[_plain(asdict(entry)) for entry in found.entries])
 
 
 @bp.route("/<path:unknown>", methods=("GET", "POST", "PUT", "PATCH", "DELETE"))

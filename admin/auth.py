@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 
 from admin import bp
 from models.admin_errors import AdminError, LoginLocked
+from models.audit import Actor
 from services import admin_accounts
 
 log = logging.getLogger(__name__)
@@ -134,7 +135,7 @@ def create_admin_command(email):
 def create_admin_token_command(email):
     """Print a new API token for the account (shown once; the previous token stops working)."""
     try:
-        token = admin_accounts.issue_api_token(shop().db, email)
+        token = admin_accounts.issue_api_token(shop().db, email, Actor.cli())
     except AdminError as error:
         raise click.ClickException(error.message) from None
     click.echo(token)

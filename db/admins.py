@@ -143,12 +143,13 @@ def forgive_success(cur, email: str, address: str, account_key: str) -> None:
     )
 
 
-def clear_login_failures(cur, email: str) -> None:
-    cur.execute("DELETE FROM login_failures WHERE email = %(email)s", {"email": email})
-
-
-def prune_login_failures(cur, days: int) -> int:
-    """Forget failed logins older than `days` (only the last minutes count for lockouts)."""
-    cur.execute("DELETE FROM login_failures WHERE failed_at < now() - make_interval(days => %(days)s)",
-                {"days": days})
+def prune_login_throttle(cur, days: int) -> int:
+    """Forget login tallies untouched for `days` (the throttle only looks back a day)."""
+    cur.execute(
+        """
+        DELETE FROM login_throttle
+        WHERE last_attempt_at < now() - make_interval(days => %(days)s)
+        """,
+        {"days": days},
+    )
     return cur.rowcount

@@ -3,7 +3,7 @@ from db.prepared import Prepared
 from models.records import CartLine, Product
 
 CART_LINE = """
-    SELECT p.id AS product_id, p.name, p.price, q.quantity, p.stock, p.image_url
+    SELECT p.id AS product_id, p.name, p.price, q.quantity, p.stock, p.image_url, p.active
     FROM {source} q
     JOIN products p ON p.id = q.product_id
 """
@@ -14,12 +14,12 @@ CART_ENTRY = Prepared("""
            COALESCE(ci.quantity, 0) AS in_cart
     FROM products p
     LEFT JOIN cart_items ci ON ci.product_id = p.id AND ci.user_id = %(user_id)s
-    WHERE p.id = %(product_id)s AND p.active
+    WHERE p.id = %(product_id)s
 """)
 
 
 def get_cart_entry(cur, user_id: str, product_id: int) -> tuple[Product | None, int]:
-    """The product (None if unknown or hidden) and how many of it are in the cart."""
+    """The product, hidden or not (None if unknown), and how many of it are in the cart."""
     cur.execute(CART_ENTRY, {"user_id": user_id, "product_id": product_id})
     row = cur.fetchone()
     if row is None:
@@ -71,6 +71,20 @@ def set_quantity(cur, user_id: str, product_id: int, quantity: int) -> list[Cart
 def get_cart(cur, user_id: str) -> list[CartLine]:
     cur.execute(GET_CART, {"user_id": user_id})
     return [CartLine(**row) for row in cur.fetchall()]
+
+
+def remove_unavailable(cur, user_id: str) -> list[str]:
+    """Drop the lines of products taken off sale; returns their names."""
+    cur.execute(
+        """
+        DELETE FROM cart_items c
+        USING products p
+        WHERE c.user_id = %(user_id)s AND p.id = c.product_id AND NOT p.active
+        RETURNING p.name
+        """,
+        {"user_id": user_id},
+    )
+    return [row["name"] for row in cur.fetchall()]
 
 
 def clear_cart(cur, user_id: str) -> None:

@@ -166,8 +166,17 @@ def list_orders_for(cur, user_id: str, limit: int = 5) -> list[Order]:
 
 
 def extend_hold(cur, order_id: int, expires_at: datetime) -> None:
-    cur.execute("UPDATE orders SET expires_at = %(at)s WHERE id = %(id)s AND status = 'pending'",
-                {"at": expires_at, "id": order_id})
+    """Hold a pending order at least until `expires_at`; a hold is never shortened.
+
+    An earlier attempt (an ATM account) stays payable at the bank until its own deadline,
+    so the hold is the latest deadline of the attempts made.
+    """
+    cur.execute(
+        """
+        UPDATE orders SET expires_at = GREATEST(expires_at, %(at)s)
+        WHERE id = %(id)s AND status = 'pending'
+        """,
+        {"at": expires_at, "id": order_id})
 
 
 def mark_paid(cur, order_id: int) -> None:
@@ -176,13 +185,17 @@ def mark_paid(cur, order_id: int) -> None:
 
 
 def flag_order(cur, order_id: int, note: str) -> None:
-    """Put an order in front of the shop owner (paid after expiry, paid twice, wrong amount)."""
+    """Put an order in front of the shop owner (paid after expiry, paid twice, wrong amount).
+
+    A note already there is not added again: a replayed notice flags once.
+    """
     cur.execute(
         """
         UPDATE orders
         SET flagged = true,
             flag_note = concat_ws(' / ', flag_note, %(note)s::text)
         WHERE id = %(id)s
+          AND position(%(note)s::text IN coalesce(flag_note, '')) = 0
         """,
         {"id": order_id, "note": note},
     )
@@ -220,13 +233,15 @@ def search_orders(cur, *, status: str | None, created_from: datetime | None,
 
 
 def mark_shipped(cur, order_id: int, tracking_note: str) -> bool:
-    """Ship a paid order; False when it isn't 'paid' (never paid, or shipped already)."""
+    """Ship a paid order; False when it isn't 'paid' (never paid, or shipped already) or a
+    refund put its stock back."""
     cur.execute(
         """
         UPDATE orders
         SET status = 'shipped', shipped_at = now(), tracking_note = %(note)s
         WHERE id = %(id)s
           AND status = 'paid'
+          AND restocked_at IS NULL
         RETURNING id
         """,
         {"id": order_id, "note": tracking_note},

@@ -70,6 +70,13 @@ def mark_attempt_error(cur, attempt_id: int, description: str) -> None:
     )
 
 
+def order_id_for(cur, order_no: str) -> int | None:
+    """The order a bank OrderNo belongs to (read without a lock: the order is locked first)."""
+    cur.execute("SELECT order_id FROM payment_attempts WHERE order_no = %(no)s", {"no": order_no})
+    row = cur.fetchone()
+    return row["order_id"] if row else None
+
+
 def lock_attempt(cur, order_no: str) -> PaymentAttempt | None:
     """The attempt for a bank OrderNo, locked so repeated notices apply one at a time."""
     cur.execute(f"SELECT {COLUMNS} FROM payment_attempts WHERE order_no = %(no)s FOR UPDATE",
@@ -98,16 +105,24 @@ def list_attempts_for_order(cur, order_id: int) -> list[PaymentAttempt]:
     return [_attempt(row) for row in cur.fetchall()]
 
 
-def list_unsettled_attempts(cur, limit: int = 300) -> list[PaymentAttempt]:
-    """Attempts the bank may know more about than we do (for `sync-payments`)."""
+def list_unsettled_attempts(cur, *, still_open: bool, before_id: int | None,
+                            limit: int = 100) -> list[PaymentAttempt]:
+    """One page, newest first, of attempts the bank may know more about (for `sync-payments`).
+
+    `still_open`: attempts the shopper may still pay ('new', 'open', and 'error' — the bank
+    may have created an order whose answer we lost), however old; otherwise void and failed
+    attempts of the last 14 days (money can still arrive on a voided ATM account).
+    """
     cur.execute(
         f"""
         SELECT {COLUMNS} FROM payment_attempts
-        WHERE status IN ('new', 'open', 'error', 'void', 'failed')
-          AND created_at > now() - interval '14 days'
-        ORDER BY id
+        WHERE CASE WHEN %(open)s THEN status IN ('new', 'open', 'error')
+                   ELSE status IN ('void', 'failed')
+                        AND created_at > now() - interval '14 days' END
+          AND (%(before)s::bigint IS NULL OR id < %(before)s)
+        ORDER BY id DESC
         LIMIT %(limit)s
         """,
-        {"limit": limit},
+        {"open": still_open, "before": before_id, "limit": limit},
     )
     return [_attempt(row) for row in cur.fetchall()]

@@ -17,13 +17,20 @@ EMBEDDED_DATA_DIR = Path(__file__).resolve().parent.parent / "pgdata"
 RETRYABLE = (psycopg2.errors.DeadlockDetected, psycopg2.errors.SerializationFailure)
 
 
-def embedded_database_url(data_dir: Path = EMBEDDED_DATA_DIR) -> str:
-    """Start (or join) the embedded PostgreSQL in the project's data folder."""
+def start_embedded_postgres(data_dir: Path = EMBEDDED_DATA_DIR):
+    """Start (or join) the embedded PostgreSQL in the project's data folder.
+
+    Returns pgserver's handle: `.get_uri()`, and `.cleanup()` stops the server.
+    """
     import pgserver  # imported here: only the embedded default needs it
 
     server = pgserver.get_server(data_dir, cleanup_mode="stop")
     log.info("event=embedded_postgres data_dir=%s", data_dir)
-    return server.get_uri()
+    return server
+
+
+def embedded_database_url(data_dir: Path = EMBEDDED_DATA_DIR) -> str:
+    return start_embedded_postgres(data_dir).get_uri()
 
 
 class Database:

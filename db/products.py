@@ -1,4 +1,5 @@
 """SQL for the catalog and its stock."""
+from models.limits import MAX_UNITS
 from models.records import Product
 
 COLUMNS = "id, name, price, stock, image_url, description, active"
@@ -27,12 +28,31 @@ def get_product(cur, product_id: int) -> Product | None:
     return _product(row) if row else None
 
 
+def lock_products(cur, ids: list[int]) -> None:
+    """Lock these products (in id order) until commit, so no checkout or release moves them."""
+    cur.execute("SELECT id FROM products WHERE id = ANY(%(ids)s) ORDER BY id FOR UPDATE",
+                {"ids": ids})
+
+
 def upsert_product(cur, product: Product) -> None:
-    """Insert or update one product; stock is set as given (the catalog import is authoritative)."""
+    """Insert or update one product; `product.stock` is what is on the shelf.
+
+    Units held by pending orders are still on the shelf but already sold, so the stock for
+    sale becomes shelf − held (never below 0). Lock the row first (`lock_products`): this
+    statement's snapshot must then include every reservation of it.
+    """
     cur.execute(
         """
+        WITH held AS (
+            SELECT COALESCE(sum(oi.quantity), 0) AS quantity
+            FROM order_items oi
+            JOIN orders o ON o.id = oi.order_id
+            WHERE oi.product_id = %(id)s AND o.status = 'pending'
+        )
         INSERT INTO products (id, name, price, stock, image_url, description, active)
-        VALUES (%(id)s, %(name)s, %(price)s, %(stock)s, %(image_url)s, %(description)s, %(active)s)
+        SELECT %(id)s, %(name)s, %(price)s, GREATEST(%(stock)s - held.quantity, 0), %(image_url)s,
+               %(description)s, %(active)s
+        FROM held
         ON CONFLICT (id) DO UPDATE
         SET name = EXCLUDED.name, price = EXCLUDED.price, stock = EXCLUDED.stock,
             image_url = EXCLUDED.image_url, description = EXCLUDED.description,
@@ -43,12 +63,15 @@ def upsert_product(cur, product: Product) -> None:
 
 
 def adjust_stock(cur, product_id: int, delta: int, reason: str, admin_id: int | None) -> int | None:
-    """Add `delta` to stock (never below zero) and log why; returns the new stock or None."""
+    """Add `delta` to stock (never below zero nor above MAX_UNITS) and log why.
+
+    Returns the new stock, or None when there is no such product or the bound is crossed.
+    """
     cur.execute(
         """
         WITH changed AS (
             UPDATE products SET stock = stock + %(delta)s, updated_at = now()
-            WHERE id = %(id)s AND stock + %(delta)s >= 0
+            WHERE id = %(id)s AND stock::bigint + %(delta)s BETWEEN 0 AND %(max_stock)s
             RETURNING id, stock
         ), logged AS (
             INSERT INTO stock_adjustments (product_id, delta, reason, admin_id)
@@ -56,7 +79,8 @@ def adjust_stock(cur, product_id: int, delta: int, reason: str, admin_id: int | 
         )
         SELECT stock FROM changed
         """,
-        {"id": product_id, "delta": delta, "reason": reason, "admin_id": admin_id},
+        {"id": product_id, "delta": delta, "reason": reason, "admin_id": admin_id,
+         "max_stock": MAX_UNITS},
     )
     row = cur.fetchone()
     return row["stock"] if row else None
@@ -126,3 +150,44 @@ def list_stock_adjustments(cur, product_id: int, limit: int = 20) -> list[dict]:
         {"id": product_id, "limit": limit},
     )
     return cur.fetchall()
+
+
+def lock_product(cur, product_id: int) -> Product | None:
+    """The product, row-locked until commit (so an edit records what it really replaced)."""
+    cur.execute(f"SELECT {COLUMNS} FROM products WHERE id = %(id)s FOR UPDATE", {"id": product_id})
+    row = cur.fetchone()
+    return _product(row) if row else None
+
+
+def get_products(cur, product_ids: list[int]) -> list[Product]:
+    """These products (hidden ones included, unknown ids left out), by id."""
+    cur.execute(
+        f"""
+        SELECT {COLUMNS}
+        FROM products
+        WHERE id = ANY(%(ids)s)
+        ORDER BY id
+        """,
+        {"ids": list(product_ids)},
+    )
+    return [_product(row) for row in cur.fetchall()]
+
+
+def reserve_stock(cur, quantities: dict[int, int]) -> set[int]:
+    """Take stock for every product → quantity at once, each only if enough is left: one statement.
+
+    Returns the ids reserved; the caller rolls back unless all of them were.
+    """
+    cur.execute(
+        """
+        WITH wanted AS (
+            SELECT * FROM unnest(%(ids)s::int[], %(quantities)s::int[]) AS w (product_id, quantity)
+        )
+        UPDATE products p SET stock = p.stock - w.quantity
+        FROM wanted w
+        WHERE p.id = w.product_id AND p.active AND p.stock >= w.quantity
+        RETURNING p.id
+        """,
+        {"ids": list(quantities), "quantities": list(quantities.values())},
+    )
+    return {row["id"] for row in cur.fetchall()}

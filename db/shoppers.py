@@ -63,3 +63,16 @@ def get_display_name(cur, user_id: str) -> str | None:
     cur.execute("SELECT display_name FROM shoppers WHERE user_id = %(u)s", {"u": user_id})
     row = cur.fetchone()
     return row["display_name"] if row else None
+
+
+def remember_group_invited(cur, chat_id: str) -> bool:
+    """Record that a group or room got our invitation; False if it had one already."""
+    cur.execute(
+        """
+        INSERT INTO group_invitations (chat_id) VALUES (%(chat_id)s)
+        ON CONFLICT (chat_id) DO NOTHING
+        RETURNING chat_id
+        """,
+        {"chat_id": chat_id},
+    )
+    return cur.fetchone() is not None

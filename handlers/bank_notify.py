@@ -1,20 +1,25 @@
 """The bank's side: the backend notification and the shopper's return from the card page."""
 import logging
+import threading
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
-from services import payments
-from sinopac.errors import BankConnectionError, SinoPacError
+from services import bank_notices
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("sinopac", __name__, url_prefix="/sinopac")
 
+# Shoppers' return pages that may wait on the bank at once, per process; the rest are told
+# we are confirming, so a flood of return visits never holds the threads that answer LINE.
+RETURN_CONFIRMS = threading.BoundedSemaphore(2)
+RETURN_WAIT_SECONDS = 5.0
+
 
 @bp.post("/notify")
 def notify():
-    """BackendURL (§8.1): JSON {ShopNo, PayToken}. Trust nothing in it but the PayToken,
-    which we take to the bank's OrderPayQuery; answer {"Status":"S"} once handled."""
+    """BackendURL (§8.1): JSON {ShopNo, PayToken}. Trust nothing in it but the PayToken, which
+    the workers take to the bank's OrderPayQuery; answer {"Status":"S"} once it is stored."""
     rt = current_app.extensions["shop"]
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -23,17 +28,11 @@ def notify():
     if shop_no != rt.settings.sinopac_shop_no:
         # Not our shop: touch nothing.
         return jsonify(Status="F", Message="unknown ShopNo"), 400
-    if not isinstance(pay_token, str) or not 0 < len(pay_token) <= 100:
-        return jsonify(Status="F", Message="PayToken missing"), 400
-    try:
-        _settle(rt, pay_token)
-    except BankConnectionError:
-        # The bank re-sends the notice; we will ask again then.
-        return jsonify(Status="F", Message="bank unreachable, try again"), 503
-    except SinoPacError as error:
-        # A result whose Sign doesn't verify (or that the bank refuses) changes nothing.
-        log.warning("event=notify_rejected error=%s", type(error).__name__)
-        return jsonify(Status="F", Message="payment result could not be verified"), 502
+    if not bank_notices.is_pay_token(pay_token):
+        # Not of the bank's form: forged or garbled, not worth a bank call.
+        return jsonify(Status="F", Message="PayToken missing or malformed"), 400
+    if not bank_notices.receive(rt.db, pay_token):
+        log.info("event=bank_notice_repeated")
     return jsonify(Status="S")
 
 
@@ -42,25 +41,19 @@ def shopper_return():
     """ReturnURL: the shopper's browser after the card page, with a form POST of ShopNo/PayToken."""
     rt = current_app.extensions["shop"]
     pay_token = request.form.get("PayToken") or request.args.get("PayToken")
-    paid, order = False, None
-    if pay_token and request.values.get("ShopNo") == rt.settings.sinopac_shop_no:
-        try:
-            applied = _settle(rt, pay_token)
-        except SinoPacError as error:
-            log.warning("event=return_unverified error=%s", type(error).__name__)
-            applied = None
-        if applied:
-            order = applied.order
-            paid = applied.decision.order_paid or order.status in ("paid", "shipped")
+    status, order = None, None
+    if bank_notices.is_pay_token(pay_token) \
+            and request.values.get("ShopNo") == rt.settings.sinopac_shop_no:
+        bank_notices.receive(rt.db, pay_token)
+        if RETURN_CONFIRMS.acquire(blocking=False):
+            try:
+                status, order = bank_notices.confirm_for_shopper(
+                    rt.db, rt.bank, rt.delivery, pay_token, within=RETURN_WAIT_SECONDS)
+            finally:
+                RETURN_CONFIRMS.release()
+        else:
+            status, order = bank_notices.order_for(rt.db, pay_token)
+    paid = order is not None and order.status in ("paid", "shipped")
     return render_template("payment_return.html", paid=paid, order=order,
+                           confirming=status == "pending",
                            shop_name=rt.settings.shop_name)
-
-
-def _settle(rt, pay_token: str):
-    """OrderPayQuery (the client verifies the bank's Sign) → apply once → send the push."""
-    response = rt.bank.order_pay_query(pay_token)
-    result = payments.result_from_pay_query(response)
-    applied = payments.apply_payment_result(rt.db, result)
-    if applied:
-        rt.delivery.send_now(applied.queued)
-    return applied

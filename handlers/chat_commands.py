@@ -3,7 +3,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-MAX_NUMBER = 10**6
+from models import limits
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,6 @@ CART = re.compile(r"^(?:cart|購物車)\s+(\S+)\s+(\S+)$", re.IGNORECASE)
 # Control characters (U+0000 above all) can't be stored or shown; newlines and tabs stay.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CART_WORD = re.compile(r"^(?:cart|購物車)(?:\s|$)")
-NUMBER = re.compile(r"^([+-]?)(\d{1,7})$")
 PHONE_LIKE = re.compile(r"^\+?[\d\-()]{8,}$")
 RECIPIENT = re.compile(r"^(?:收件|address)(?:\s+(.*))?$", re.IGNORECASE | re.DOTALL)
 
@@ -91,15 +90,12 @@ def _cart(cleaned: str):
     match = CART.match(cleaned)
     if not match:
         return Malformed("cart_usage")
-    product, amount = match.group(1), NUMBER.match(match.group(2))
-    if not product.isdigit() or not amount or len(product) > 9:
+    product, amount = match.group(1), match.group(2)
+    product_id = limits.whole(product, 0, limits.MAX_ID)
+    value = limits.whole(amount, -limits.MAX_UNITS, limits.MAX_UNITS, signed=True)
+    if product_id is None or value is None:
         return Malformed("cart_usage")
-    sign, digits = amount.groups()
-    value = int(digits)
-    if value > MAX_NUMBER:
-        return Malformed("cart_usage")
-    return ChangeCart(product_id=int(product), amount=-value if sign == "-" else value,
-                      relative=bool(sign))
+    return ChangeCart(product_id=product_id, amount=value, relative=amount[0] in "+-")
 
 
 def _recipient(rest: str):

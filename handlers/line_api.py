@@ -1,6 +1,7 @@
 """The LINE Messaging API, one keep-alive client per process."""
 import json
 import logging
+import math
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ MAX_MULTICAST_TO = 500  # line-platform.md §12
 # Kept-alive connections to LINE: more than the threads that send at once (web + inbox workers),
 # so none is opened per call.
 POOL_SIZE = 32
+LOADING_TIMEOUT = 2.0
 
 
 @dataclass(frozen=True)
@@ -85,11 +87,25 @@ class LineMessenger:
             usage = self._api.get_message_quota_consumption(_request_timeout=self._timeout)
         return Quota(limit.value if limit.type == "limited" else None, usage.total_usage)
 
+    def show_loading(self, user_id: str, seconds: float) -> None:
+        """LINE's loading animation in the shopper's chat for about `seconds`; best effort.
+
+        Any message we send ends it early. A short timeout: the animation must never delay
+        the work it is shown for.
+        """
+        try:
+            self._post("/v2/bot/chat/loading/start",
+                       {"chatId": user_id, "loadingSeconds": loading_seconds(seconds)},
+                       timeout=LOADING_TIMEOUT)
+        except LineSendError as error:
+            log.info("event=loading_not_shown status=%s", error.status)
+
     def get_profile(self, user_id: str) -> Profile:
         profile = self._api.get_profile(user_id, _request_timeout=self._timeout)
         return Profile(profile.display_name, profile.language)
 
-    def _post(self, path: str, body: dict, headers: dict | None = None) -> None:
+    def _post(self, path: str, body: dict, headers: dict | None = None,
+              timeout: float | None = None) -> None:
         """POST our own message JSON on a kept-alive urllib3 connection.
 
         Sends go straight to urllib3: the SDK's call_api walks every Flex node to sanitise
@@ -99,7 +115,8 @@ class LineMessenger:
         data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         try:
             response = self._http.urlopen("POST", self._path_prefix + path, body=data,
-                                          headers={**self._headers, **(headers or {})})
+                                          headers={**self._headers, **(headers or {})},
+                                          timeout=timeout or self._timeout)
         except (HTTPError, OSError) as error:
             # A refused connection or a timeout: nothing was answered, try again later.
             raise LineSendError(None, type(error).__name__, retry=True) from None
@@ -128,6 +145,11 @@ def _send_error(status: int, request_id: str | None, body) -> LineSendError:
                 message)
     return LineSendError(status, message, retry=status >= 500 or status == 429,
                          token_spent=status == 400 and "reply token" in message)
+
+
+def loading_seconds(seconds: float) -> int:
+    """LINE's loadingSeconds for a wait of `seconds`: a multiple of 5 from 5 to 60 (§2.2)."""
+    return min(60, max(5, 5 * math.ceil(seconds / 5)))
 
 
 def _error_message(body) -> str:

@@ -50,10 +50,24 @@ def handle(rt, raw: dict, language: str | None, lease_token: str | None = None) 
 
     `lease_token` fences the work: it commits only while this worker holds the event.
     Returns the answer given (it knows whether the shopper has another event waiting).
+    The shop works in one-to-one chats only: a group or room is invited (once) to chat one to
+    one, and an event in standby mode (another channel owns the chat) changes nothing and says
+    nothing, nor does one without a user to answer.
     """
     kind, value = parse_event(raw)
     answer = _answer_for(raw, language)
     answer.lease_token = lease_token
+    if raw.get("mode", "active") != "active" or not answer.user_id:
+        answers.answer_with(rt.db, answer, [])
+    elif _source(raw).get("type") in ("group", "room"):
+        shoppers.invite_group(rt.db, answer)  # answer.user_id is the group's (or room's) id
+    else:
+        _handle_shopper(rt, raw, event, answer)
+    rt.delivery.send_now(answer.queued)
+    return answer
+
+
+def _handle_shopper(rt, raw: dict, event, answer: Answer) -> None:
     try:
         if kind == "text":
             handle_text_message(rt, value, answer)
@@ -68,14 +82,24 @@ def handle(rt, raw: dict, language: str | None, lease_token: str | None = None) 
     except ShopError as error:
         answers.answer_with(rt.db, answer, [messages.text(error.text_key, answer.language,
                                                            **error.params)])
-    rt.delivery.send_now(answer.queued)
-    return answer
+
+
+def _source(raw: dict) -> dict:
+    return raw.get("source") if isinstance(raw.get("source"), dict) else {}
+
+
+def _chat_id(source: dict) -> str | None:
+    """Whom an answer goes to: the shopper in a one-to-one chat, else the whole group or room."""
+    key = {"user": "userId", "group": "groupId", "room": "roomId"}.get(source.get("type"))
+    chat_id = source.get(key) if key else None
+    return chat_id if isinstance(chat_id, str) and chat_id else None
 
 
 def _answer_for(raw: dict, language: str | None) -> Answer:
-    """Who to answer and how; tolerant of any shape, since a stored event may be odd."""
-    source = raw.get("source") if isinstance(raw.get("source"), dict) else {}
-    user_id = source.get("userId") if isinstance(source.get("userId"), str) else ""
+    """Who to answer and how; tolerant of any shape, since a stored event may be odd.
+
+    `user_id` is None when there is nobody to answer (then nothing may be sent or stored).
+    """
     token = raw.get("replyToken") if raw.get("mode", "active") == "active" else None
     timestamp = raw.get("timestamp")
     try:
@@ -83,7 +107,7 @@ def _answer_for(raw: dict, language: str | None) -> Answer:
     except (TypeError, ValueError, OverflowError, OSError):
         delivered = datetime.now(timezone.utc)
     return Answer(
-        user_id=user_id,
+        user_id=_chat_id(_source(raw)),
         language=language,
         event_id=raw.get("webhookEventId"),
         reply_token=token if isinstance(token, str) else None,
@@ -104,18 +128,22 @@ def handle_postback(rt, data: str, answer: Answer) -> None:
 def _run(rt, command, answer: Answer) -> None:
     match command:
         case cmd.ShowProducts(page=page):
-            catalog.show_products(rt.db, answer, page)
+            catalog.show_products(rt.db, answer, page, rt.links)
         case postbacks.ShowProduct(product_id=product_id):
-            catalog.show_product(rt.db, answer, product_id)
+            catalog.show_product(rt.db, answer, product_id, rt.links)
         case cmd.ShowCart():
             cart.show(rt.db, answer)
         case cmd.ChangeCart(product_id=product_id, amount=amount, relative=relative):
             cart.change_quantity(rt.db, answer, product_id, amount, relative=relative)
+        case postbacks.DropUnavailable():
+            cart.drop_unavailable(rt.db, answer)
         case cmd.Checkout():
             checkout.checkout(rt.db, answer, hold_minutes=rt.settings.order_hold_minutes)
         case cmd.ShowOrders():
             orders.show_recent(rt.db, answer)
         case postbacks.Pay(order_id=order_id, pay_type=pay_type):
+            # The bank may take up to BANK_TIMEOUT; the shopper sees LINE's animation meanwhile.
+            rt.messenger.show_loading(answer.user_id, rt.settings.bank_timeout + 2)
             payments.start_payment(rt.db, rt.bank, rt.payment_settings, answer, order_id,
                                    pay_type)
         case postbacks.CancelOrder(order_id=order_id):

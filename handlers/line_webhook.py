@@ -13,6 +13,8 @@ bp = Blueprint("line", __name__)
 
 # LINE's bodies are a few KB; anything near this is not LINE.
 MAX_BODY_BYTES = 1024 * 1024
+# LINE's events nest a handful of levels (event → message → mention → mentionees → …).
+MAX_DEPTH = 32
 
 
 @bp.post("/callback")
@@ -46,12 +48,16 @@ def callback():
 def _events(body: str) -> list[dict]:
     """The events list, refusing shapes LINE never sends (they could not be stored or retried).
 
-    :raise 400: not JSON, no events list, or an event without a webhookEventId.
+    :raise 400: not JSON, nested too deeply, no events list, or an event without a webhookEventId.
     """
     try:
         payload = json.loads(body)
     except ValueError:
         abort(400, "body is not JSON")
+    except RecursionError:  # the parser gave up on the nesting before we could measure it
+        abort(400, "body is nested too deeply")
+    if _too_deep(payload):
+        abort(400, "body is nested too deeply")
     events = payload.get("events") if isinstance(payload, dict) else None
     if not isinstance(events, list):
         abort(400, "no events list")
@@ -59,6 +65,19 @@ def _events(body: str) -> list[dict]:
         if not isinstance(event, dict) or not isinstance(event.get("webhookEventId"), str):
             abort(400, "event without webhookEventId")
     return _without_nul(events)
+
+
+def _too_deep(value) -> bool:
+    """Whether lists and objects nest past MAX_DEPTH (iterative: no body can exhaust the stack)."""
+    pending = [(value, 1)]
+    while pending:
+        node, depth = pending.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) \
+            else ()
+        if children and depth > MAX_DEPTH:
+            return True
+        pending.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _without_nul(value):

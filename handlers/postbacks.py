@@ -3,8 +3,8 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from handlers.chat_commands import ChangeCart, Checkout, ShowCart, ShowOrders, ShowProducts
+from models import limits
 
-MAX_ID = 2**31 - 1
 METHODS = {"atm": "A", "card": "C"}
 
 
@@ -22,6 +22,11 @@ class CancelOrder:
 @dataclass(frozen=True)
 class ShowProduct:
     product_id: int
+
+
+@dataclass(frozen=True)
+class DropUnavailable:
+    """Remove the cart lines of products taken off sale (offered when checkout meets them)."""
 
 
 @dataclass(frozen=True)
@@ -46,10 +51,10 @@ def parse(data: str):
 
 
 def _id(params: dict, name: str) -> int:
-    value = params[name]
-    if not value.isdigit() or not 0 < int(value) <= MAX_ID:
+    value = limits.whole(params[name], 1, limits.MAX_ID)
+    if value is None:
         raise ValueError(name)
-    return int(value)
+    return value
 
 
 def _build(action: str | None, params: dict):
@@ -59,6 +64,8 @@ def _build(action: str | None, params: dict):
         return ShowCart()
     if action == "orders":
         return ShowOrders()
+    if action == "drop_unavailable":
+        return DropUnavailable()
     if action == "products":
         return ShowProducts(page=_id(params, "page") if "page" in params else 1)
     if action == "detail":

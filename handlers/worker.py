@@ -8,6 +8,7 @@ import traceback
 from db import inbox
 from handlers import line_events
 from models import messages
+from services import bank_notices
 from services.answers import push_to
 
 log = logging.getLogger(__name__)
@@ -127,12 +128,15 @@ class InboxWorker:
                 time.sleep(POLL_SECONDS)
 
     def run_pending(self, limit: int = 10) -> int:
-        """Claim and work events whose lease ran out, then resend unsent messages."""
+        """Claim and work events whose lease ran out, confirm stored bank notices, then resend
+        unsent messages."""
         with self.rt.db.transaction() as cur:
             rows = inbox.claim_events(cur, lease_seconds=self.lease_seconds, limit=limit)
         for row in rows:
             self.work(row)
-        return len(rows) + self.rt.delivery.send_pending()
+        notices = bank_notices.work_pending(self.rt.db, self.rt.bank, self.rt.delivery,
+                                            limit=limit)
+        return len(rows) + notices + self.rt.delivery.send_pending()
 
     def work(self, row: dict) -> None:
         """Handle one event, then its shopper's next one; never raises.

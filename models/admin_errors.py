@@ -57,3 +57,29 @@ class NotShippable(AdminError):
 
 class NotCancellable(AdminError):
     message = "只有待付款的訂單可以取消。"
+
+
+class NotRefundable(AdminError):
+    """The order has no payment to give back, or all of it went back already (HTTP 409)."""
+    http_status = 409
+    message = "這筆訂單沒有可退的款項。"
+
+
+class RefundInProgress(AdminError):
+    http_status = 409
+    message = "這筆訂單有一筆退款正在向銀行確認，請稍候再看。"
+
+
+class InvalidRefundAmount(AdminError):
+    http_status = 422
+    message = "退款金額須為正整數（NT$）。"
+
+
+class RefundRefused(AdminError):
+    """The bank said no: its Description is in the message; nothing was refunded."""
+    http_status = 502
+
+
+class RefundUnconfirmed(AdminError):
+    http_status = 504
+    message = ("銀行沒有回應，退款尚待確認。稍後再送出一次會先向銀行查詢，不會重複退款。")

@@ -14,6 +14,11 @@ class UnknownProduct(ShopError):
     text_key = "unknown_product"
 
 
+class ProductUnavailable(ShopError):
+    """The owner took the product off sale; it can still be removed from the cart."""
+    text_key = "product_unavailable"
+
+
 class OutOfStock(ShopError):
     text_key = "out_of_stock"
 
@@ -56,6 +61,23 @@ class BankRefused(ShopError):
     text_key = "bank_refused"
 
 
+class OrderTooLarge(ShopError):
+    """More than the bank accepts in one payment (for `method`, or by any method when empty)."""
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self.text_key = "atm_limit" if params.get("method") == "A" else "order_too_large"
+
+
 class SoldOut(ShopError):
     """Checkout found lines the shop can no longer cover; `names` lists them."""
     text_key = "sold_out"
+
+
+class InvalidOrderRequest(ShopError):
+    """A posted order is malformed; `fields` maps each bad key (`products[1].count`) to its text."""
+    text_key = "api_invalid_request"
+
+    def __init__(self, fields: dict[str, str]):
+        super().__init__()
+        self.fields = fields

@@ -1,4 +1,5 @@
 """Flex cards the shopper taps: product carousel, product detail, cart, order (LINE §3.5 limits)."""
+from dataclasses import dataclass
 from datetime import datetime
 
 from models.order import TAIPEI, coupon_discount
@@ -14,7 +15,25 @@ CART_TEXT_LINES = 30
 ALT_LIMIT = 1500
 GREEN = "#06C755"
 GREY = "#8C8C8C"
+FADED = "#B5B5B5"
 RED = "#E5484D"
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where cards may send the shopper: the shop page inside LINE (when LIFF is set up), and
+    whether http:// pictures may be shown (the sandbox only: LINE itself requires https)."""
+    liff_id: str | None = None
+    http_images: bool = False
+
+    def page(self, path: str = "") -> str | None:
+        """`https://liff.line.me/{LIFF_ID}/<path>`, which LINE opens at our /liff/<path>."""
+        if not self.liff_id:
+            return None
+        return f"https://liff.line.me/{self.liff_id}/{path.lstrip('/')}".rstrip("/")
+
+
+NO_LINKS = Links()
 
 
 def coupon_offer(coupon: Coupon, language: str | None) -> str:
@@ -46,9 +65,10 @@ def _button(action: dict, style: str = "primary", **extra) -> dict:
             **({"color": GREEN} if style == "primary" else {}), **extra}
 
 
-def _hero(product_image: str | None) -> dict | None:
+def _hero(product_image: str | None, links: Links) -> dict | None:
     # LINE rejects the whole message for one non-HTTPS image, so such URLs are left out.
-    if not product_image or not product_image.startswith("https://"):
+    schemes = ("https://", "http://") if links.http_images else ("https://",)
+    if not product_image or not product_image.startswith(schemes):
         return None
     return {"type": "image", "url": product_image, "size": "full", "aspectRatio": "4:3",
             "aspectMode": "cover"}
@@ -80,17 +100,24 @@ def _add_button(product: Product, language: str | None) -> dict:
                             t("say_add", language, name=product.name)))
 
 
-def product_bubble(product: Product, language: str | None) -> dict:
+def _detail_action(product: Product, language: str | None, links: Links) -> dict:
+    """Details open the product on the shop page when LIFF is set up, else its chat card."""
+    page = links.page(f"products/{product.id}")
+    if page:
+        return {"type": "uri", "label": t("button_detail", language)[:20], "uri": page}
+    return postback(t("button_detail", language), f"action=detail&product={product.id}",
+                    t("say_detail", language, name=product.name))
+
+
+def product_bubble(product: Product, language: str | None, links: Links = NO_LINKS) -> dict:
     """One product card: picture (when it has one), name, price, stock, add + details."""
     footer = [_add_button(product, language)] if product.stock > 0 else []
-    footer.append(_button(postback(t("button_detail", language),
-                                   f"action=detail&product={product.id}",
-                                   t("say_detail", language, name=product.name)), "secondary"))
+    footer.append(_button(_detail_action(product, language, links), "secondary"))
     return _bubble([
         _text(product.name, weight="bold", size="md", maxLines=2),
         _text(t("price", language, price=product.price), weight="bold", color=GREEN, size="lg"),
         _stock(product, language),
-    ], footer, _hero(product.image_url))
+    ], footer, _hero(product.image_url, links))
 
 
 def _page_bubble(page: int, pages: int, count: int, language: str | None) -> dict:
@@ -111,12 +138,13 @@ def _page_bubble(page: int, pages: int, count: int, language: str | None) -> dic
     return _bubble(body, footer)
 
 
-def product_carousel(products: list[Product], page: int, language: str | None) -> dict:
+def product_carousel(products: list[Product], page: int, language: str | None,
+                     links: Links = NO_LINKS) -> dict:
     """Page `page` (clamped) of the catalog as a Flex carousel, with a paging bubble if needed."""
     pages = max(1, -(-len(products) // PAGE_SIZE))
     page = min(max(page, 1), pages)
     shown = products[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
-    bubbles = [product_bubble(product, language) for product in shown]
+    bubbles = [product_bubble(product, language, links) for product in shown]
     if pages > 1:
         bubbles.append(_page_bubble(page, pages, len(products), language))
     names = "、".join(product.name for product in shown)
@@ -125,7 +153,8 @@ def product_carousel(products: list[Product], page: int, language: str | None) -
             "contents": {"type": "carousel", "contents": bubbles}}
 
 
-def product_detail(product: Product, in_cart: int, language: str | None) -> dict:
+def product_detail(product: Product, in_cart: int, language: str | None,
+                   links: Links = NO_LINKS) -> dict:
     """A product's own card, with its description."""
     body = [_text(product.name, weight="bold", size="xl"),
             _text(t("price", language, price=product.price), weight="bold", color=GREEN, size="lg"),
@@ -141,16 +170,26 @@ def product_detail(product: Product, in_cart: int, language: str | None) -> dict
                                    t("say_products", language)), "link"))
     alt = t("product_alt", language, name=product.name, price=product.price)
     return {"type": "flex", "altText": alt[:ALT_LIMIT],
-            "contents": _bubble(body, footer, _hero(product.image_url), size="mega")}
+            "contents": _bubble(body, footer, _hero(product.image_url, links), size="mega")}
 
 
 def _cart_line(line: CartLine, language: str | None) -> dict:
     pid = line.product_id
+    remove = _button(postback(t("button_remove", language), f"action=remove&product={pid}"),
+                     "link", flex=2)
+    if not line.active:
+        # Taken off sale: greyed, not counted in the total, and it can only be removed.
+        return {"type": "box", "layout": "vertical", "spacing": "xs", "margin": "md", "contents": [
+            _text(line.name, weight="bold", size="sm", color=FADED, decoration="line-through"),
+            _row(t("unavailable_label", language),
+                 t("cart_line_qty", language, price=line.price, quantity=line.quantity),
+                 color=FADED),
+            {"type": "box", "layout": "horizontal", "contents": [remove]},
+        ]}
     controls = [
         _button(postback("−", f"action=dec&product={pid}"), "secondary", flex=1),
         _button(postback("+", f"action=inc&product={pid}"), "secondary", flex=1),
-        _button(postback(t("button_remove", language), f"action=remove&product={pid}"),
-                "link", flex=2),
+        remove,
     ]
     return {"type": "box", "layout": "vertical", "spacing": "xs", "margin": "md", "contents": [
         _text(line.name, weight="bold", size="sm"),
@@ -181,11 +220,13 @@ def cart_card(lines: list[CartLine], coupon: Coupon | None, now: datetime,
     body += [_cart_line(line, language) for line in lines[:CART_BUTTON_LINES]]
     rest = lines[CART_BUTTON_LINES:]
     for line in rest[:CART_TEXT_LINES]:
-        body.append(_row(f"{line.name} × {line.quantity}", t("price", language, price=line.amount)))
+        amount = t("price", language, price=line.amount) if line.active else \
+            t("unavailable_label", language)
+        body.append(_row(f"{line.name} × {line.quantity}", amount))
     if len(rest) > CART_TEXT_LINES:
         body.append(_text(t("cart_more_lines", language, count=len(rest) - CART_TEXT_LINES),
                           size="xs", color=GREY))
-    subtotal = sum(line.amount for line in lines)
+    subtotal = sum(line.amount for line in lines if line.active)
     coupon_rows, discount = _coupon_rows(coupon, subtotal, now, language)
     body += [{"type": "separator", "margin": "lg"},
              _row(t("cart_subtotal", language), t("price", language, price=subtotal))]
@@ -224,7 +265,9 @@ def order_card(order_id: int, lines: list[CartLine], subtotal: int, discount: in
                           size="xs", color=GREY, margin="md"))
     deadline = expires_at.astimezone(TAIPEI).strftime("%m/%d %H:%M")
     body.append(_text(t("order_hold", language, deadline=deadline), size="sm", margin="md"))
-    footer = [_button(action, "primary" if i < 2 else "link") for i, action in enumerate(pay_actions)]
+    # Every way to pay stands out; the last action (cancel) is a plain link.
+    footer = [_button(action, "primary" if i < len(pay_actions) - 1 else "link")
+              for i, action in enumerate(pay_actions)]
     alt = t("order_alt", language, order_id=order_id, total=total)
     return {"type": "flex", "altText": alt[:ALT_LIMIT],
             "contents": _bubble(body, footer, size="mega")}

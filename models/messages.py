@@ -2,9 +2,9 @@
 from datetime import datetime, timezone
 
 from models import flex
-from models.order import TAIPEI
+from models.order import TAIPEI, payable_methods
 from models.records import (CartLine, Coupon, Order, PaymentAttempt, PaymentResult, Product,
-                            Recipient)
+                            Recipient, Refund)
 from models.texts import t
 
 TEXT_LIMIT = 5000
@@ -29,15 +29,17 @@ def _buttons(alt: str, body: str, actions: list[dict], title: str | None = None)
     return {"type": "template", "altText": alt[:1500], "template": template}
 
 
-def product_list(products: list[Product], page: int, language: str | None) -> list[dict]:
+def product_list(products: list[Product], page: int, language: str | None,
+                 links: flex.Links = flex.NO_LINKS) -> list[dict]:
     """The catalog as Flex product cards, ≤ 10 per page."""
     if not products:
         return [text("no_products", language)]
-    return [flex.product_carousel(products, page, language)]
+    return [flex.product_carousel(products, page, language, links)]
 
 
-def product_detail(product: Product, in_cart: int, language: str | None) -> list[dict]:
-    return [flex.product_detail(product, in_cart, language)]
+def product_detail(product: Product, in_cart: int, language: str | None,
+                   links: flex.Links = flex.NO_LINKS) -> list[dict]:
+    return [flex.product_detail(product, in_cart, language, links)]
 
 
 def cart(lines: list[CartLine], language: str | None, coupon: Coupon | None = None,
@@ -57,20 +59,39 @@ def cart_changed(product: Product, quantity: int, lines: list[CartLine],
         lines, language, coupon, now)
 
 
+def unavailable_at_checkout(lines: list[CartLine], language: str | None) -> list[dict]:
+    """Checkout stopped at lines taken off sale: name them and offer to drop them."""
+    body = t("unavailable_at_checkout", language, names="、".join(line.name for line in lines))
+    return [_buttons(body, body, [
+        flex.postback(t("button_drop_unavailable", language), "action=drop_unavailable",
+                      t("button_drop_unavailable", language)),
+        flex.postback(t("button_cart", language), "action=cart", t("say_cart", language))])]
+
+
+def unavailable_dropped(names: list[str], lines: list[CartLine], language: str | None,
+                        coupon: Coupon | None = None) -> list[dict]:
+    removed = [text("cart_removed", language, name="、".join(names))] if names else []
+    return removed + cart(lines, language, coupon)
+
+
 def order_created(order_id: int, lines: list[CartLine], subtotal: int, discount: int,
                   total: int, expires_at: datetime, language: str | None,
                   recipient: Recipient | None = None) -> list[dict]:
     """The order card with its discount, recipient and the payment buttons."""
     return [flex.order_card(order_id, lines, subtotal, discount, total, recipient, expires_at,
-                            pay_actions(order_id, language), language)]
+                            pay_actions(order_id, total, language), language)]
 
 
-def pay_actions(order_id: int, language: str | None) -> list[dict]:
-    atm, card, cancel = (t(key, language) for key in
-                         ("button_pay_atm", "button_pay_card", "button_cancel"))
-    return [flex.postback(atm, f"action=pay&order={order_id}&method=atm", atm),
-            flex.postback(card, f"action=pay&order={order_id}&method=card", card),
-            flex.postback(cancel, f"action=cancel&order={order_id}", cancel)]
+def pay_actions(order_id: int, total: int, language: str | None) -> list[dict]:
+    """A button per way of paying the bank takes for `total`, then cancel."""
+    methods = {"A": ("button_pay_atm", "atm"), "C": ("button_pay_card", "card")}
+    actions = []
+    for pay_type in payable_methods(total):
+        key, method = methods[pay_type]
+        label = t(key, language)
+        actions.append(flex.postback(label, f"action=pay&order={order_id}&method={method}", label))
+    cancel = t("button_cancel", language)
+    return actions + [flex.postback(cancel, f"action=cancel&order={order_id}", cancel)]
 
 
 def payment_instructions(order_id: int, attempt: PaymentAttempt, hold_until: datetime,
@@ -97,8 +118,17 @@ def payment_notice(kind: str, order: Order, attempt: PaymentAttempt, result: Pay
     if kind == "payment_failed":
         body = t(kind, language, order_id=order.id,
                  reason=result.description or t("status_pending", language))
-        return [_buttons(body, body, pay_actions(order.id, language))]
+        return [_buttons(body, body, pay_actions(order.id, order.total, language))]
     return [text(kind, language, order_id=order.id, amount=attempt.amount)]
+
+
+def refund_notice(order_id: int, refund: Refund, language: str | None) -> dict:
+    """The shopper's news of a refund: how much, how it comes back, and why."""
+    key = "refund_card" if refund.method == "card" else "refund_transfer"
+    body = t(key, language, order_id=order_id, amount=refund.amount)
+    if refund.reason:
+        body += "\n" + t("refund_reason", language, reason=refund.reason)
+    return {"type": "text", "text": body[:TEXT_LIMIT]}
 
 
 def order_list(orders: list[Order], language: str | None) -> list[dict]:

@@ -1,9 +1,30 @@
 """Order rules: totals, coupon discounts, how long a reservation holds."""
 from datetime import date, datetime, time, timedelta, timezone
 
+from models.errors import OrderTooLarge
 from models.records import CartLine, Coupon
 
 TAIPEI = timezone(timedelta(hours=8))
+
+# The most the bank takes in one OrderCreate, per method, in NT$ (shared/refs/sinopac-qpay.md
+# §7.1: Amount has at most 9 digits in minor units; §12: ATM at most NT$30 000).
+MAX_TOTAL_FOR = {"A": 30_000, "C": 9_999_999}
+MAX_ORDER_TOTAL = max(MAX_TOTAL_FOR.values())
+
+
+def check_order_total(amount: int, pay_type: str | None = None) -> None:
+    """Refuse an order (or, with `pay_type`, a way of paying it) the bank can't take.
+
+    :raise OrderTooLarge: naming the limit.
+    """
+    limit = MAX_TOTAL_FOR[pay_type] if pay_type else MAX_ORDER_TOTAL
+    if amount > limit:
+        raise OrderTooLarge(total=amount, limit=limit, method=pay_type or "")
+
+
+def payable_methods(total: int) -> list[str]:
+    """The ways of paying this total that the bank accepts."""
+    return [pay_type for pay_type, limit in MAX_TOTAL_FOR.items() if total <= limit]
 
 
 def coupon_discount(coupon: Coupon | None, subtotal: int, now: datetime) -> int:

@@ -22,6 +22,7 @@ class CartLine:
     quantity: int
     stock: int
     image_url: str | None = None
+    active: bool = True  # False: taken off sale by the owner; it can only be removed
 
     @property
     def amount(self) -> int:
@@ -112,3 +113,22 @@ class Reply:
     """Messages (LINE JSON dicts) for one shopper, replied or pushed after commit."""
     user_id: str
     messages: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Refund:
+    """Money given back on an order: by card through the bank, or by an ATM-side transfer."""
+    id: int
+    order_id: int
+    attempt_id: int | None
+    amount: int
+    method: str  # 'card' (OrderMaintain R) or 'atm_transfer' (the owner sent it by bank)
+    status: str  # 'pending', 'done' or 'failed'
+    reason: str
+    created_at: datetime
+    note: str | None = None
+    restock: bool = False
+    bank_call_until: datetime | None = None
+    bank_description: str | None = None
+    created_by: int | None = None
+    request_key: str | None = None

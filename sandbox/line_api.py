@@ -5,6 +5,7 @@ route; the rich menu routes are a child blueprint so they share those hooks.
 """
 
 import re
+import time
 import uuid
 
 from flask import Blueprint, Response, jsonify, request
@@ -19,6 +20,7 @@ bp = Blueprint("line_api", __name__, url_prefix="/v2/bot")
 bp.register_blueprint(richmenu_bp)
 
 _USER_ID = re.compile(r"U[0-9a-f]{32}")
+_LOOPBACK_HTTP = re.compile(r"http://(127\.0\.0\.1|localhost)[:/]")
 _QUOTABLE = frozenset({"text", "sticker", "image"})
 MONTHLY_LIMIT = "You have reached your monthly limit."
 AUTH_FAILED = "Authentication failed. Confirm that the access token in the authorization header is valid."
@@ -52,8 +54,22 @@ def _too_large(_error):
     return _line_error(LineApiError(413, "Request Entity Too Large"))
 
 
+def _https_for_loopback(node):
+    """A copy with http://127.0.0.1 and http://localhost URLs read as https, for validation only."""
+    if isinstance(node, dict):
+        return {key: _https_for_loopback(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_https_for_loopback(value) for value in node]
+    if isinstance(node, str) and _LOOPBACK_HTTP.match(node):
+        return "https://" + node[len("http://"):]
+    return node
+
+
 def _checked_messages(body: dict) -> list[dict]:
-    details = validate_messages(body.get("messages"))
+    messages = body.get("messages")
+    if state().http_on_loopback:
+        messages = _https_for_loopback(messages)
+    details = validate_messages(messages)
     if details:
         raise invalid_body(details)
     return body["messages"]
@@ -102,8 +118,10 @@ def _send_counted(user_ids: list[str], sent: list | None) -> None:
 
 
 def _inject_fault() -> None:
-    """Apply a test's fault knob: fail now, or deliver and then lose the answer."""
+    """Apply a test's fault knob: fail now, hang first, or deliver and then lose the answer."""
     fault = state().take_fault()
+    if fault == "hang":
+        time.sleep(state().hang_seconds)
     if fault == "before":
         raise LineApiError(500, "Internal server error")
     if fault == "after":
@@ -111,9 +129,9 @@ def _inject_fault() -> None:
 
 
 def _deliver(user_id: str, messages: list[dict], via: str) -> None:
-    """Put messages in a user's conversation unless the user blocked the account (§2.4)."""
+    """Put messages in a user's (or group's) conversation unless the user blocked us (§2.4)."""
     user = state().user(user_id)
-    if user is None or user.blocked:
+    if (user is None and state().group_kind(user_id) is None) or (user and user.blocked):
         state().count("undelivered")
         return
     for message in messages:
@@ -146,11 +164,12 @@ def reply():
 
 @bp.post("/message/push")
 def push():
-    """Push to a known user; blocked users get nothing but the call still succeeds (§2.4)."""
+    """Push to a known user, group or room; blocked users get nothing, yet it succeeds (§2.4)."""
     _inject_fault()
     body = json_body()
     messages = _checked_messages(body)
-    if state().user(str(body.get("to", ""))) is None:
+    to = str(body.get("to", ""))
+    if state().user(to) is None and state().group_kind(to) is None:
         raise LineApiError(400, "Failed to send messages")
     sent = _sent(messages)
     _send_counted([body["to"]], sent)
@@ -215,6 +234,8 @@ def loading_start():
     seconds = body.get("loadingSeconds", 20)
     if state().user(str(body.get("chatId", ""))) is None:
         raise invalid_body([{"message": "Invalid chatId", "property": "chatId"}])
-    if not isinstance(seconds, int) or not 5 <= seconds <= 60 or seconds % 5:
+    if not isinstance(seconds, int) or isinstance(seconds, bool) or not 5 <= seconds <= 60 or seconds % 5:
         raise invalid_body([{"message": "Must be a multiple of 5 between 5 and 60", "property": "loadingSeconds"}])
+    state().loading_started.append({"chatId": body["chatId"], "loadingSeconds": seconds,
+                                    "time": int(state().clock() * 1000)})
     return _ok({}, 202)

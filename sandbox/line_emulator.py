@@ -15,6 +15,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from sandbox import line_limits as L
 from sandbox.line_api import bp as api_bp
 from sandbox.line_chat import bp as chat_bp
+from sandbox.line_liff import bp as liff_bp
 from sandbox.line_state import LineState
 from sandbox.line_validator import validate_messages
 
@@ -30,6 +31,7 @@ def create_line_emulator(state: LineState) -> Flask:
     app.extensions["line_state"] = state
     app.register_blueprint(api_bp)
     app.register_blueprint(chat_bp)
+    app.register_blueprint(liff_bp)
     return app
 
 

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Callable
 
 from sandbox import line_limits as L
+from sandbox.line_login import LineLogin
 from sandbox.line_quota import MessageQuota
 from sandbox.line_webhook_sender import WebhookSender
 
@@ -88,6 +89,7 @@ class LineState:
         self.clock = clock
         self._changed = threading.Condition()
         self._users: dict[str, User] = {}
+        self._groups: dict[str, str] = {}  # group or room id → "group" / "room"
         self._conversations: dict[str, list[dict]] = {}
         self._reply_tokens: dict[str, ReplyToken] = {}
         self._retry_keys: dict[str, tuple[float, str, list]] = {}
@@ -96,13 +98,20 @@ class LineState:
         self._default_rich_menu_id: str | None = None
         self._counters = _Counters()
         self.quota = MessageQuota()
+        # Every accepted loading animation, {"chatId", "loadingSeconds", "time"} (ms), oldest first.
+        self.loading_started: list[dict] = []
         # Fault knobs for tests: the next `fail_next` reply/push calls answer 500, either
-        # before delivering ("before") or after delivering, as if the answer were lost ("after").
+        # before delivering ("before") or after delivering, as if the answer were lost ("after");
+        # "hang" answers only after hang_seconds.
         self.fail_next = 0
         self.fail_mode = "before"
+        self.hang_seconds = 5.0
         self._errors: deque = deque(maxlen=_KEPT_ERRORS)
         self._message_seq = 500000000000000000
         self.webhook = WebhookSender(self, timeout=webhook_timeout)
+        self.login = LineLogin(clock=clock)
+        # The sandbox serves pictures over http on loopback; LINE itself wants https (§3).
+        self.http_on_loopback = False
         if seed_shoppers:
             for name, language in DEFAULT_SHOPPERS:
                 self.add_user(name, language)
@@ -143,6 +152,20 @@ class LineState:
             was_blocked = user.blocked
             user.following, user.blocked = following, not following
             return was_blocked and following
+
+    # groups and rooms (§13)
+    def add_group(self, kind: str = "group") -> str:
+        """A group ('C…') or room ('R…') the bot is in; its conversation is what it says there."""
+        chat_id = ("C" if kind == "group" else "R") + secrets.token_hex(16)
+        with self._changed:
+            self._groups[chat_id] = kind
+            self._conversations[chat_id] = []
+        return chat_id
+
+    def group_kind(self, chat_id: str) -> str | None:
+        """'group' or 'room' for a chat the bot is in, else None."""
+        with self._changed:
+            return self._groups.get(chat_id)
 
     # conversations
     def record(self, user_id: str, direction: str, message: dict, via: str | None = None) -> dict:
@@ -303,4 +326,5 @@ class LineState:
             self._counters = _Counters()
             self.quota = MessageQuota(self.quota.limit)
             self._errors.clear()
+            self.loading_started.clear()
             self._changed.notify_all()

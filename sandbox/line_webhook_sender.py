@@ -82,6 +82,31 @@ class WebhookSender:
         postback = {"data": data, **({"params": params} if params else {})}
         return self._send_new(self._event("postback", user_id, postback=postback))
 
+    def send_standby_text(self, user_id: str, text: str) -> Delivery:
+        """A text while another channel owns the chat: `mode: standby`, no replyToken (§13)."""
+        message = {"id": self._state.next_message_id(), "type": "text", "text": text,
+                   "quoteToken": secrets.token_urlsafe(48)}
+        event = self._event("message", user_id, replyable=False, message=message)
+        return self._send_new({**event, "mode": "standby"})
+
+    def send_in_group(self, chat_id: str, user_id: str | None, *, text: str | None = None,
+                      data: str | None = None) -> Delivery:
+        """A member types `text` (or taps a postback with `data`) in a group or room (§13).
+
+        `user_id` may be None: LINE leaves it out for members who never consented to it.
+        """
+        kind = self._state.group_kind(chat_id)
+        source = {"type": kind, f"{kind}Id": chat_id, **({"userId": user_id} if user_id else {})}
+        self._state.record(chat_id, "user", {"type": "text", "text": text} if text is not None
+                           else {"type": "postback", "data": data})
+        if text is not None:
+            payload = {"message": {"id": self._state.next_message_id(), "type": "text",
+                                   "text": text, "quoteToken": secrets.token_urlsafe(48)}}
+        else:
+            payload = {"postback": {"data": data}}
+        event = self._event("message" if text is not None else "postback", chat_id, **payload)
+        return self._send_new({**event, "source": source})
+
     def send_follow(self, user_id: str) -> Delivery:
         """The user adds (or unblocks) the account."""
         unblocked = self._state.set_following(user_id, True)

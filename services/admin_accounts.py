@@ -5,9 +5,10 @@ from functools import cache
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from db import admins
+from db import admins, audit
 from models import login_throttle
 from models.admin_errors import InvalidAccount, LoginLocked, LoginRefused, UnknownAdmin
+from models.audit import API_TOKEN_CREATED, LOGIN, LOGIN_FAILED, Actor
 
 MIN_PASSWORD = 8
 MAX_EMAIL = 254  # RFC 5321
@@ -36,6 +37,8 @@ def log_in(db, email: str, password: str, address: str) -> dict:
 
     The try is counted and committed before the password is checked, one row lock at a time,
     so racing requests get no more checks than the brake allows (models/login_throttle.py).
+    A login, and a wrong password for an existing account, go in the audit trail (unknown emails
+    don't: the trail is never pruned, and a guesser could fill it).
     :raise LoginLocked: too many tries from this address (or for the account); not checked.
     :raise LoginRefused: unknown email or wrong password (the same answer for both).
     """
@@ -54,9 +57,14 @@ def log_in(db, email: str, password: str, address: str) -> dict:
     # Hash even for an unknown email, so timing doesn't reveal which accounts exist.
     stored = admin["password_hash"] if admin else _decoy_hash()
     if not check_password_hash(stored, password) or admin is None:
+        if admin is not None:
+            # Its own transaction: the try was counted and committed before the check.
+            with db.transaction() as cur:
+                audit.record(cur, Actor.owner(admin), LOGIN_FAILED, "admin", admin["id"])
         raise LoginRefused()
     with db.transaction() as cur:
         admins.forgive_success(cur, email, address, ACCOUNT_WIDE)
+        audit.record(cur, Actor.owner(admin), LOGIN, "admin", admin["id"])
     return {"id": admin["id"], "email": admin["email"],
             "session_version": admin["session_version"]}
 
@@ -90,15 +98,17 @@ def end_sessions(db, email: str) -> None:
             raise UnknownAdmin()
 
 
-def issue_api_token(db, email: str) -> str:
-    """A new API token for the account (shown once; only its hash is kept).
+def issue_api_token(db, email: str, actor: Actor) -> str:
+    """A new API token for the account (shown once; only its hash is kept, and not in the audit).
 
     :raise UnknownAdmin: no account with this email.
     """
     token = secrets.token_urlsafe(32)
     with db.transaction() as cur:
-        if admins.set_api_token_hash(cur, normalise_email(email), _token_hash(token)) is None:
+        admin_id = admins.set_api_token_hash(cur, normalise_email(email), _token_hash(token))
+        if admin_id is None:
             raise UnknownAdmin()
+        audit.record(cur, actor, API_TOKEN_CREATED, "admin", admin_id)
     return token
 
 

@@ -2,13 +2,14 @@
 from dataclasses import replace
 from typing import Mapping
 
-from db import products
+from db import audit, products
+from models import limits
 from models.admin_errors import (InvalidProduct, InvalidStockChange, ProductIdTaken,
                                  ProductMissing)
+from models.audit import (PRODUCT_CREATED, STOCK_ADJUSTED, Actor, changed_fields,
+                          product_edit_action)
 from models.records import Product
 
-MAX_ID = 2**31 - 1
-MAX_PRICE = 10**7
 MAX_NAME = 100
 MAX_DESCRIPTION = 2000
 MAX_URL = 1000  # LINE's limit for image URLs
@@ -19,11 +20,11 @@ def parse_product(form: Mapping[str, object]) -> Product:
 
     :raise InvalidProduct: naming the first field that is wrong.
     """
-    product_id = _whole(form.get("id"), "商品編號", 1, MAX_ID)
+    product_id = _whole(form.get("id"), "商品編號", 1, limits.MAX_ID)
     name = str(form.get("name") or "").strip()
     if not name or len(name) > MAX_NAME:
         raise InvalidProduct(f"商品名稱必填，最多 {MAX_NAME} 字。")
-    price = _whole(form.get("price"), "價格", 0, MAX_PRICE)
+    price = _whole(form.get("price"), "價格", 0, limits.MAX_PRICE)
     description = str(form.get("description") or "").strip()
     if len(description) > MAX_DESCRIPTION:
         raise InvalidProduct(f"商品說明最多 {MAX_DESCRIPTION} 字。")
@@ -38,9 +39,10 @@ def parse_product(form: Mapping[str, object]) -> Product:
 
 def _whole(raw, label: str, low: int, high: int) -> int:
     text = str(raw if raw is not None else "").strip()
-    if isinstance(raw, bool) or not text.lstrip("-").isdigit() or not low <= int(text) <= high:
+    value = None if isinstance(raw, bool) else limits.whole(text, low, high, signed=True)
+    if value is None:
         raise InvalidProduct(f"{label}必須是 {low} 到 {high} 的整數。")
-    return int(text)
+    return value
 
 
 def list_all(db) -> list[Product]:
@@ -66,8 +68,8 @@ def get(db, product_id: int) -> tuple[Product, list[dict]]:
         return product, products.list_stock_adjustments(cur, product_id)
 
 
-def create(db, product: Product, initial_stock: int, admin_id: int | None) -> int:
-    """Add a product; its opening stock is logged as a stock adjustment.
+def create(db, product: Product, initial_stock: int, actor: Actor) -> int:
+    """Add a product (in the audit trail); its opening stock is logged as a stock adjustment.
 
     :raise ProductIdTaken: another product has this id.
     :raise InvalidStockChange: negative opening stock.
@@ -78,22 +80,36 @@ def create(db, product: Product, initial_stock: int, admin_id: int | None) -> in
         if not products.insert_product(cur, replace(product, stock=0)):
             raise ProductIdTaken()
         if initial_stock:
-            products.adjust_stock(cur, product.id, initial_stock, "初始庫存", admin_id)
+            products.adjust_stock(cur, product.id, initial_stock, "初始庫存", actor.admin_id)
+        audit.record(cur, actor, PRODUCT_CREATED, "product", product.id,
+                     after={**_details(product), "stock": initial_stock})
     return product.id
 
 
-def update(db, product: Product) -> None:
+def update(db, product: Product, actor: Actor) -> None:
     """Save name, price, description, image and visibility; stock and past orders stay as they are.
 
+    The audit row holds the fields that changed; flipping visibility reads as hidden or shown.
     :raise ProductMissing: no such product.
     """
     with db.transaction() as cur:
-        if not products.update_product_details(cur, product):
+        old = products.lock_product(cur, product.id)
+        if old is None:
             raise ProductMissing()
+        products.update_product_details(cur, product)
+        before, after = changed_fields(_details(old), _details(product))
+        audit.record(cur, actor, product_edit_action(old.active, product.active), "product",
+                     product.id, before, after)
 
 
-def adjust_stock(db, product_id: int, delta: int, reason: str, admin_id: int | None) -> int:
-    """Add `delta` units (negative removes) and log why; returns the new stock.
+def _details(product: Product) -> dict:
+    """What an edit can change, as the audit trail keeps it."""
+    return {"name": product.name, "price": product.price, "description": product.description,
+            "image_url": product.image_url, "active": product.active}
+
+
+def adjust_stock(db, product_id: int, delta: int, reason: str, actor: Actor) -> int:
+    """Add `delta` units (negative removes), log why (audit trail too); returns the new stock.
 
     :raise InvalidStockChange: zero delta, no reason, or stock would drop below zero.
     :raise ProductMissing: no such product.
@@ -104,7 +120,11 @@ def adjust_stock(db, product_id: int, delta: int, reason: str, admin_id: int | N
     with db.transaction() as cur:
         if products.get_product(cur, product_id) is None:
             raise ProductMissing()
-        stock = products.adjust_stock(cur, product_id, delta, reason, admin_id)
-    if stock is None:
-        raise InvalidStockChange()
+        stock = products.adjust_stock(cur, product_id, delta, reason, actor.admin_id)
+        if stock is None:
+            raise InvalidStockChange()
+        # The UPDATE moved the stock by exactly `delta` under its row lock.
+        audit.record(cur, actor, STOCK_ADJUSTED, "product", product_id,
+                     before={"stock": stock - delta},
+                     after={"stock": stock, "delta": delta, "reason": reason})
     return stock

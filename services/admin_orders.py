@@ -1,10 +1,13 @@
 """The shop owner's view of orders: finding them, reading one, cancelling an unpaid one."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from db import orders, payments, shoppers
+from db import audit, orders, payments, refunds, shoppers
 from models import messages
 from models.admin_errors import NotCancellable, OrderMissing
-from models.records import Order, PaymentAttempt
+from models.audit import ORDER_CANCELLED, Actor
+from models.records import Order, PaymentAttempt, Refund
+from models.refund import METHODS, RefundTotals, paid_attempt, totals
 from services.answers import push_to
 
 PAGE_SIZE = 50
@@ -24,6 +27,15 @@ class OrderDetail:
     order: Order
     display_name: str | None
     attempts: list[PaymentAttempt]
+    refunds: list[Refund] = field(default_factory=list)
+    money: RefundTotals = RefundTotals(paid=0, refunded=0)
+    restocked_at: datetime | None = None
+
+    @property
+    def refund_method(self) -> str | None:
+        """How a refund of this order goes back: 'card', 'atm_transfer', or None (unpaid)."""
+        attempt = paid_attempt(self.attempts)
+        return METHODS[attempt.pay_type] if attempt else None
 
 
 def find(db, where: OrderFilter) -> tuple[list[dict], int]:
@@ -37,7 +49,7 @@ def find(db, where: OrderFilter) -> tuple[list[dict], int]:
 
 
 def detail(db, order_id: int) -> OrderDetail:
-    """An order with its snapshot lines, shopper name and payment attempts.
+    """An order with its snapshot lines, shopper name, payment attempts and refunds.
 
     :raise OrderMissing: no such order.
     """
@@ -45,13 +57,17 @@ def detail(db, order_id: int) -> OrderDetail:
         order = orders.get_order(cur, order_id)
         if order is None:
             raise OrderMissing()
-        return OrderDetail(order, shoppers.get_display_name(cur, order.user_id),
-                           payments.list_attempts_for_order(cur, order_id))
+        attempts = payments.list_attempts_for_order(cur, order_id)
+        given_back = refunds.list_refunds(cur, order_id)
+        return OrderDetail(order, shoppers.get_display_name(cur, order.user_id), attempts,
+                           given_back, totals(paid_attempt(attempts), given_back),
+                           refunds.restocked_at(cur, order_id))
 
 
-def cancel(db, order_id: int) -> list[dict]:
+def cancel(db, order_id: int, actor: Actor) -> list[dict]:
     """The shop cancels an unpaid order: stock goes back, open payments are voided, the shopper is told.
 
+    The audit row names the units returned to stock.
     Returns the queued outbox rows to send after commit.
     :raise OrderMissing: no such order.
     :raise NotCancellable: it is not pending any more.
@@ -62,6 +78,10 @@ def cancel(db, order_id: int) -> list[dict]:
             raise OrderMissing()
         if not orders.release_orders(cur, "cancelled", order_id=order_id):
             raise NotCancellable()
+        audit.record(cur, actor, ORDER_CANCELLED, "order", order_id,
+                     before={"status": order.status},
+                     after={"status": "cancelled", "restocked": {
+                         str(line.product_id): line.quantity for line in order.lines}})
         language = shoppers.get_language(cur, order.user_id)
         return [push_to(cur, order.user_id, [messages.text(
             "order_cancelled", language, order_id=order_id)])]

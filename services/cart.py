@@ -36,3 +36,13 @@ def show(db, answer: Answer):
         lines = carts.get_cart(cur, answer.user_id)
         answer.send(cur, messages.cart(lines, answer.language, coupon_for(cur, answer.user_id)))
         return lines
+
+
+def drop_unavailable(db, answer: Answer) -> list[str]:
+    """Remove the lines of products taken off sale, then answer with what is left."""
+    with db.transaction() as cur:
+        names = carts.remove_unavailable(cur, answer.user_id)
+        lines = carts.get_cart(cur, answer.user_id)
+        answer.send(cur, messages.unavailable_dropped(names, lines, answer.language,
+                                                      coupon_for(cur, answer.user_id)))
+        return names

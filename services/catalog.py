@@ -1,33 +1,40 @@
 """Use cases around the catalog: browsing and importing products."""
 from db import carts, products
-from models import messages
+from models import limits, messages
+from models.flex import NO_LINKS, Links
 from models.errors import UnknownProduct
 from models.records import Product
 from services.answers import Answer
 from services.orders import release_overdue
 
 
-def show_products(db, answer: Answer, page: int = 1) -> list[Product]:
+def show_products(db, answer: Answer, page: int = 1, links: Links = NO_LINKS) -> list[Product]:
     """Answer with the products for sale, after returning stock held by overdue orders."""
     def work(cur):
         release_overdue(cur)
         for_sale = products.list_products(cur)
-        answer.send(cur, messages.product_list(for_sale, page, answer.language))
+        answer.send(cur, messages.product_list(for_sale, page, answer.language, links))
         return for_sale
     return db.run(work)
 
 
-def show_product(db, answer: Answer, product_id: int) -> Product:
+def show_product(db, answer: Answer, product_id: int, links: Links = NO_LINKS) -> Product:
     """Answer with one product's card and description.
 
     :raise UnknownProduct: no such (visible) product.
     """
     with db.transaction() as cur:
         product, in_cart = carts.get_cart_entry(cur, answer.user_id, product_id)
-        if product is None:
+        if product is None or not product.active:
             raise UnknownProduct(product_id=product_id)
-        answer.send(cur, messages.product_detail(product, in_cart, answer.language))
+        answer.send(cur, messages.product_detail(product, in_cart, answer.language, links))
         return product
+
+
+def for_sale(db) -> list[Product]:
+    """The visible products, for the shop page (a plain read: nothing is sent)."""
+    with db.transaction() as cur:
+        return products.list_products(cur)
 
 
 class CatalogError(ValueError):
@@ -48,12 +55,11 @@ def parse_catalog(entries, base_url: str | None = None) -> list[Product]:
         where = f"entry {index + 1}"
         if not isinstance(entry, dict):
             raise CatalogError(f"{where}: must be an object")
-        for name in ("id", "price", "stock"):
-            value = entry.get(name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise CatalogError(f"{where}: '{name}' must be a whole number ≥ 0")
-        if entry["id"] <= 0 or entry["id"] > 2**31 - 1:
-            raise CatalogError(f"{where}: 'id' must be a positive integer")
+        for name, low, high in (("id", 1, limits.MAX_ID), ("price", 0, limits.MAX_PRICE),
+                                ("stock", 0, limits.MAX_UNITS)):
+            if limits.bounded(entry.get(name), low, high) is None:
+                kind = "a positive integer" if low else "a whole number ≥ 0"
+                raise CatalogError(f"{where}: '{name}' must be {kind} up to {high}")
         if entry["id"] in seen:
             raise CatalogError(f"{where}: id {entry['id']} appears twice")
         seen.add(entry["id"])
@@ -75,8 +81,13 @@ def parse_catalog(entries, base_url: str | None = None) -> list[Product]:
 
 
 def import_catalog(db, items: list[Product]) -> int:
-    """Upsert every product in one transaction; returns how many."""
+    """Upsert every product in one transaction; returns how many.
+
+    Each entry's stock is what is on the shelf: units held by pending orders count against it.
+    """
     with db.transaction() as cur:
+        # Locked first, so each upsert's own snapshot sees every reservation already made.
+        products.lock_products(cur, [product.id for product in items])
         for product in items:
             products.upsert_product(cur, product)
     return len(items)

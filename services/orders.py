@@ -1,7 +1,8 @@
 """A shopper's orders: listing, cancelling, and expiring the unpaid ones."""
-from db import orders, shoppers
+from db import orders, payments, shoppers
 from models import messages
 from models.errors import OrderNotFound, OrderNotPayable
+from models.records import Order, PaymentAttempt
 from services.answers import Answer, push_to
 
 
@@ -47,3 +48,22 @@ def release_overdue(cur) -> list[dict]:
 def expire_overdue(db) -> list[dict]:
     """`flask expire-orders`: the scheduled sweep; returns the notices to send."""
     return db.run(release_overdue)
+
+
+def order_for(db, user_id: str, order_id: int) -> tuple[Order, PaymentAttempt | None]:
+    """One of the shopper's orders and its latest payment attempt.
+
+    :raise OrderNotFound: no such order, or another shopper's (the same answer for both).
+    """
+    with db.transaction() as cur:
+        order = orders.get_order(cur, order_id)
+        if order is None or order.user_id != user_id:
+            raise OrderNotFound()
+        attempts = payments.list_attempts_for_order(cur, order_id)
+        return order, attempts[-1] if attempts else None
+
+
+def recent_orders(db, user_id: str, limit: int = 20) -> list[Order]:
+    """The shopper's latest orders, newest first (nothing is sent to the chat)."""
+    with db.transaction() as cur:
+        return orders.list_orders_for(cur, user_id, limit)

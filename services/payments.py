@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from db import orders, payments, shoppers
 from models import messages
 from models.errors import BankRefused, BankUnavailable, OrderNotFound, OrderNotPayable
-from models.order import atm_deadline, card_deadline
+from models.order import atm_deadline, card_deadline, check_order_total
 from models.payment import PaymentDecision, decide
 from models.records import Order, PaymentAttempt, PaymentResult
 from services.answers import Answer, push_to
@@ -70,6 +70,7 @@ def start_payment(db, bank, conf: PaymentSettings, answer: Answer, order_id: int
     hold_until = atm_ends if pay_type == "A" else card_deadline(now, conf.card_hold_minutes)
 
     def record(cur):
+        orders.get_order(cur, order.id, for_update=True)  # the order before its attempt
         recorded = payments.record_bank_order(
             cur, attempt.id, ts_no=created.TSNo,
             atm_bank_code=SINOPAC_BANK_CODE if pay_type == "A" else None,
@@ -101,6 +102,7 @@ def _prepare(cur, answer: Answer, order_id: int, pay_type: str,
         status = order.status if order.status != "pending" else "expired"
         raise OrderNotPayable(order_id=order.id,
                               status=messages.status_text(status, answer.language))
+    check_order_total(order.total, pay_type)
     attempt = payments.create_attempt(
         cur, order_id=order.id, order_no=new_order_no(order.id), pay_type=pay_type,
         amount=order.total, request_key=answer.event_id)
@@ -123,12 +125,14 @@ def apply_payment_result(db, result: PaymentResult) -> AppliedPayment | None:
     Returns what was decided (with the pushes to send), or None for an OrderNo that isn't ours.
     """
     def work(cur):
-        found = payments.lock_attempt(cur, result.order_no)
-        if found is None:
+        order_id = payments.order_id_for(cur, result.order_no)
+        if order_id is None:
             log.warning("event=payment_unknown_order_no order_no=%s", result.order_no)
             return None
-        # Lock the order before the attempt, the same order expiry takes them in.
-        order = orders.get_order(cur, found.order_id, for_update=True)
+        # Lock the order, then its attempt: the order expiry and checkout take them in, so two
+        # of them never wait on each other.
+        order = orders.get_order(cur, order_id, for_update=True)
+        found = payments.lock_attempt(cur, result.order_no)
         decision = decide(found, order.status, result)
         if decision.attempt_status:
             payments.set_attempt_result(cur, found.id, status=decision.attempt_status,
@@ -157,30 +161,49 @@ def result_from_pay_query(response) -> PaymentResult:
                          description=content.Description or None, pay_date=content.PayDate)
 
 
-def sync_payments(db, bank) -> tuple[dict, list[int]]:
+def sync_payments(db, bank) -> tuple[dict[str, int], list[dict]]:
     """Ask the bank (OrderQuery) about every unsettled attempt and apply what it knows.
 
-    Returns counts and the pushes to send.
+    Open attempts come first, newest first, and all of them are asked about on every run
+    (paged, so old void ones never crowd out today's). Returns counts and the pushes to send.
     """
-    with db.transaction() as cur:
-        attempts = payments.list_unsettled_attempts(cur)
     counts = {"checked": 0, "paid": 0, "errors": 0}
     queued: list[dict] = []
-    for attempt in attempts:
-        try:
-            answer = bank.order_query(order_no=attempt.order_no)
-        except SinoPacError as error:
-            counts["errors"] += 1
-            log.warning("event=sync_query_failed order_no=%s error=%s", attempt.order_no,
-                        type(error).__name__)
-            continue
-        counts["checked"] += 1
-        for item in answer.OrderList:
-            if item.OrderNo == attempt.order_no and item.is_paid:
-                applied = apply_payment_result(db, PaymentResult(
-                    order_no=item.OrderNo, paid=True, amount=item.Amount, ts_no=item.TSNo,
-                    pay_date=item.PayDate))
-                if applied:
-                    queued.extend(applied.queued)
-                    counts["paid"] += applied.decision.attempt_status == "paid"
+    for still_open in (True, False):
+        for attempt in _unsettled(db, still_open):
+            queued.extend(_sync_one(db, bank, attempt, counts))
     return counts, queued
+
+
+def _unsettled(db, still_open: bool):
+    """Every unsettled attempt of one kind, a page (one short read) at a time."""
+    before_id = None
+    while True:
+        with db.transaction() as cur:
+            page = payments.list_unsettled_attempts(cur, still_open=still_open,
+                                                    before_id=before_id)
+        yield from page
+        if not page:
+            return
+        before_id = page[-1].id
+
+
+def _sync_one(db, bank, attempt: PaymentAttempt, counts: dict[str, int]) -> list[dict]:
+    """OrderQuery for one attempt; apply it when the bank says it was paid."""
+    try:
+        answer = bank.order_query(order_no=attempt.order_no)
+    except SinoPacError as error:
+        counts["errors"] += 1
+        log.warning("event=sync_query_failed order_no=%s error=%s", attempt.order_no,
+                    type(error).__name__)
+        return []
+    counts["checked"] += 1
+    for item in answer.OrderList:
+        if item.OrderNo == attempt.order_no and item.is_paid:
+            applied = apply_payment_result(db, PaymentResult(
+                order_no=item.OrderNo, paid=True, amount=item.Amount, ts_no=item.TSNo,
+                pay_date=item.PayDate))
+            if applied:
+                counts["paid"] += applied.decision.attempt_status == "paid"
+                return applied.queued
+    return []

@@ -36,6 +36,19 @@ def unfollow(db, answer: Answer) -> None:
         answer.send(cur, [])
 
 
+def invite_group(db, answer: Answer) -> bool:
+    """Invite a group or room (`answer.user_id` is its id) to chat one to one, once ever.
+
+    Only events LINE lets us reply to are answered, so a bot that left is never pushed to.
+    The invitation carries nothing personal: whatever its members typed, the shop runs only in
+    one-to-one chats. Returns True when the invitation was queued.
+    """
+    with db.transaction() as cur:
+        invite = bool(answer.reply_token) and shoppers.remember_group_invited(cur, answer.user_id)
+        answer.send(cur, [messages.text("group_invitation", answer.language)] if invite else [])
+        return invite
+
+
 def normalize_phone(phone: str) -> str:
     """0912-345-678, (0912)345678 or +886 912 345 678 → 0912345678."""
     phone = PHONE_NOISE.sub("", phone)
@@ -74,3 +87,9 @@ def save_recipient(db, answer: Answer, name: str, phone: str, address: str) -> R
         answer.send(cur, [messages.text("recipient_saved", answer.language, name=recipient.name,
                                         phone=recipient.phone, address=recipient.address)])
     return recipient
+
+
+def saved_recipient(db, user_id: str) -> Recipient | None:
+    """The delivery details the shopper saved, if any."""
+    with db.transaction() as cur:
+        return shoppers.get_recipient(cur, user_id)

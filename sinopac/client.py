@@ -14,6 +14,8 @@ log = logging.getLogger(__name__)
 
 API_VERSION = "1.0.0"
 MAX_RETRIES = 2
+# A call with less time than this left in its budget isn't started.
+MIN_CALL_SECONDS = 0.5
 
 
 class QPayClient:
@@ -22,11 +24,12 @@ class QPayClient:
     retry_backoff = 0.25  # seconds before the first retry, doubled after each
 
     def __init__(self, base_url: str, shop_no: str, hash_keys: tuple[str, str, str, str],
-                 x_key_id: str, *, timeout: float = 10.0,
+                 x_key_id: str, *, timeout: float = 10.0, create_timeout: float = 10.0,
                  session: requests.Session | None = None):
         self.base_url = base_url.rstrip("/")
         self.shop_no = shop_no
         self.timeout = timeout
+        self.create_timeout = create_timeout
         self._hash_id = crypto.hash_id(*hash_keys)
         self._x_key_id = x_key_id
         self._session = session or requests.Session()
@@ -35,14 +38,43 @@ class QPayClient:
         return f"QPayClient(base_url={self.base_url!r}, shop_no={self.shop_no!r})"
 
     def order_create(self, req: OrderCreateRequest) -> OrderCreateResponse:
-        """Create an ATM (A) or card (C) order.
+        """Create an ATM (A) or card (C) order, taking at most `create_timeout` seconds in all.
 
-        :raise BankRejectedError: Status F, e.g. a duplicate OrderNo after a retry.
+        A lost answer is not a lost order: after a timeout or a refusal (such as "duplicate
+        OrderNo" on a retry), OrderQuery looks for the order the bank did make, and we carry
+        on with it.
+        :raise BankRejectedError: Status F and the bank has no such order.
+        :raise BankConnectionError: no answer within the time, and no such order found.
         """
-        # Retrying is safe: the retry reuses OrderNo, and the bank refuses a duplicate.
-        reply = self._call("OrderCreate", req.to_message(self.shop_no),
-                           order_no=req.OrderNo, retry=True)
+        deadline = time.monotonic() + self.create_timeout
+        try:
+            # Retrying is safe: the retry reuses OrderNo, and the bank refuses a duplicate.
+            reply = self._call("OrderCreate", req.to_message(self.shop_no),
+                               order_no=req.OrderNo, retry=True, deadline=deadline)
+        except (BankConnectionError, BankRejectedError):
+            existing = self._created_before(req, deadline)
+            if existing is None:
+                raise
+            log.info("event=bank_order_found order_no=%s ts_no=%s", req.OrderNo, existing.TSNo)
+            return existing
         return OrderCreateResponse.from_message(reply)
+
+    def _created_before(self, req: OrderCreateRequest,
+                        deadline: float) -> OrderCreateResponse | None:
+        """The bank's order for req.OrderNo, if it made one for this amount and method."""
+        try:
+            reply = self._call("OrderQuery", {"ShopNo": self.shop_no, "OrderNo": req.OrderNo},
+                               order_no=req.OrderNo, retry=False, deadline=deadline)
+        except SinoPacError:
+            return None
+        answer = OrderQueryResponse.from_message(reply)
+        for item in answer.OrderList:
+            # §11.2 pitfall 11: sandbox shops are shared, so an OrderNo alone proves little.
+            if (item.OrderNo, item.Amount, item.PayType, item.Param1) == \
+                    (req.OrderNo, req.Amount, req.PayType, req.Param1):
+                return OrderCreateResponse.from_query_item(item, self.shop_no,
+                                                           answer.Description)
+        return None
 
     def order_query(self, order_no: str | None = None, *, pay_type: str | None = None,
                     order_date_from: str | None = None, order_date_to: str | None = None,
@@ -57,10 +89,13 @@ class QPayClient:
         reply = self._call("OrderQuery", message, order_no=order_no, retry=True)
         return OrderQueryResponse.from_message(reply)
 
-    def order_pay_query(self, pay_token: str) -> OrderPayQueryResponse:
-        """Fetch a payment result by PayToken; the caller decides on TSResultContent.Status."""
+    def order_pay_query(self, pay_token: str, *,
+                        within: float | None = None) -> OrderPayQueryResponse:
+        """Fetch a payment result by PayToken, in at most `within` seconds if given;
+        the caller decides on TSResultContent.Status."""
         message = {"ShopNo": self.shop_no, "PayToken": pay_token}
-        reply = self._call("OrderPayQuery", message, retry=True)
+        deadline = None if within is None else time.monotonic() + within
+        reply = self._call("OrderPayQuery", message, retry=True, deadline=deadline)
         return OrderPayQueryResponse.from_message(reply)
 
     def order_maintain(self, order_no: str, command: str = "R", amount: int | None = None,
@@ -81,19 +116,21 @@ class QPayClient:
         return OrderMaintainResponse.from_message(reply)
 
     def _call(self, service: str, message: dict, *, order_no: str | None = None,
-              retry: bool) -> dict:
-        """Run one service with the retry policy; return the verified reply object.
+              retry: bool, deadline: float | None = None) -> dict:
+        """Run one service with the retry policy, within `deadline` (time.monotonic) if given;
+        return the verified reply object.
 
         :raise BankRejectedError: the reply's Status is not S.
         """
         retries_left, delay = (MAX_RETRIES if retry else 0), self.retry_backoff
         while True:
             try:
-                reply = self._logged_call(service, message, order_no)
+                reply = self._logged_call(service, message, order_no, deadline)
                 break
             except BankConnectionError as exc:
                 # Like stripe's _should_retry: connection errors and timeouts only, never 5xx.
-                if not (exc.should_retry and retries_left):
+                if not (exc.should_retry and retries_left) or \
+                        _seconds_left(deadline) < delay + MIN_CALL_SECONDS:
                     raise
                 log.warning("event=bank_retry bank_service=%s order_no=%s retries_left=%d",
                             service, order_no or "-", retries_left)
@@ -106,11 +143,12 @@ class QPayClient:
                                     status=reply.get("Status"), order_no=order_no)
         return reply
 
-    def _logged_call(self, service: str, message: dict, order_no: str | None) -> dict:
+    def _logged_call(self, service: str, message: dict, order_no: str | None,
+                     deadline: float | None) -> dict:
         started = time.monotonic()
         status = "-"
         try:
-            reply = self._call_once(service, message)
+            reply = self._call_once(service, message, deadline)
             status = reply.get("Status") or "-"
             return reply
         except SinoPacError as exc:
@@ -122,8 +160,10 @@ class QPayClient:
             log.info("event=bank_call bank_service=%s order_no=%s status=%s elapsed_ms=%d",
                      service, order_no or "-", status, elapsed_ms)
 
-    def _call_once(self, service: str, message: dict) -> dict:
-        nonce = self._nonce()
+    def _call_once(self, service: str, message: dict, deadline: float | None) -> dict:
+        if _seconds_left(deadline) < MIN_CALL_SECONDS:
+            raise BankConnectionError(f"no time left for {service}", should_retry=False)
+        nonce = self._nonce(deadline)
         envelope = {
             "Version": API_VERSION,
             "ShopNo": self.shop_no,
@@ -132,25 +172,26 @@ class QPayClient:
             "Nonce": nonce,
             "Message": crypto.encrypt(crypto.dumps(message), self._hash_id, nonce),
         }
-        return self._open(self._post("/Order", envelope))
+        return self._open(self._post("/Order", envelope, deadline))
 
-    def _nonce(self) -> str:
+    def _nonce(self, deadline: float | None) -> str:
         # §1.3: a fresh nonce per call.
-        body = self._post("/Nonce", {"ShopNo": self.shop_no})
+        body = self._post("/Nonce", {"ShopNo": self.shop_no}, deadline)
         nonce = body.get("Nonce")
         if not isinstance(nonce, str) or not nonce:
             raise _rejection(body)
         return nonce
 
-    def _post(self, path: str, obj: dict) -> dict:
+    def _post(self, path: str, obj: dict, deadline: float | None) -> dict:
         """POST JSON with X-KeyID (§1.2); return the JSON object answered with HTTP 200."""
+        timeout = max(0.1, min(self.timeout, _seconds_left(deadline)))
         try:
             resp = self._session.post(
                 self.base_url + path,
                 data=crypto.dumps(obj).encode("utf-8"),
                 headers={"Content-Type": "application/json; charset=utf-8",
                          "X-KeyID": self._x_key_id},
-                timeout=self.timeout,
+                timeout=timeout,
             )
         except (requests.Timeout, requests.ConnectionError) as exc:
             raise BankConnectionError(f"{type(exc).__name__} calling {path}") from None
@@ -184,6 +225,10 @@ class QPayClient:
                 not crypto.verify(reply, nonce, self._hash_id, envelope.get("Sign", "")):
             raise BankSignatureError("reply Sign does not verify")
         return reply
+
+
+def _seconds_left(deadline: float | None) -> float:
+    return float("inf") if deadline is None else deadline - time.monotonic()
 
 
 def _rejection(body: dict, fallback: str = "rejected without Description") -> BankRejectedError:

@@ -27,6 +27,7 @@ BAD_NONCE = "E0103 – Nonce 無效或已使用"
 BAD_SIGN = "E0104 – 簽章驗證失敗"
 BAD_MESSAGE = "E0105 – 訊息解密失敗"
 UNKNOWN_SERVICE = "E0106 – 不支援的服務"
+FAIL_MODES = ("500", "timeout", "lost", "late")
 
 # §10.1 H2: the public iThome sandbox demo keys, fine as emulator defaults.
 DEMO_SHOP = "NA0249_001"
@@ -74,10 +75,12 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
     @app.post("/api/Order")
     def order():
         time.sleep(state.latency)
+        # Fail modes: "500" / "timeout" fail before the bank does anything; "lost" / "late"
+        # do the work, then lose the answer (HTTP 500) or send it after hang_seconds.
         failure = state.take_failure()
         if failure == "timeout":
             time.sleep(state.hang_seconds)
-        if failure:
+        if failure in ("500", "timeout"):
             abort(500)
         envelope = request.get_json(silent=True)
         names = ("Version", "ShopNo", "APIService", "Sign", "Nonce", "Message")
@@ -89,6 +92,7 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
             return _reject(error)
         if envelope["APIService"] not in SERVICES:
             return _reject(UNKNOWN_SERVICE)
+        state.count_call(envelope["APIService"])
         if not state.take_nonce(envelope["Nonce"], shop.shop_no):
             return _reject(BAD_NONCE)
         try:
@@ -101,6 +105,10 @@ def create_emulator(state: EmulatorState | None = None) -> Flask:
                 not crypto.verify(message, envelope["Nonce"], shop.hash_id, envelope["Sign"]):
             return _reject(BAD_SIGN)
         reply = handle(state, shop.shop_no, envelope["APIService"], message, public_url())
+        if failure == "lost":
+            abort(500)
+        if failure == "late":
+            time.sleep(state.hang_seconds)
         if state.take_drop():
             # Done, but the answer is lost: the caller times out and must ask OrderQuery.
             time.sleep(state.hang_seconds)
@@ -195,7 +203,7 @@ def _add_knobs(app: Flask, state: EmulatorState) -> None:
     @app.post("/_emulator/config")
     def config():
         body = request.get_json(silent=True) or {}
-        if body.get("fail_mode", state.fail_mode) not in ("500", "timeout"):
+        if body.get("fail_mode", state.fail_mode) not in FAIL_MODES:
             abort(400)
         with state.lock:
             state.latency = float(body.get("latency", state.latency))

@@ -117,6 +117,7 @@ class EmulatorState:
         self.drop_next = 0
         self.refuse_next = 0
         self.refuse_description = "E0304 – 銀行拒絕此交易"
+        self.calls: dict[str, int] = {}  # APIService -> how many times a merchant asked
         self._nonces: dict[str, str] = {}
         self._ts_counter = 0
         self._notified = threading.Condition(self.lock)
@@ -139,6 +140,11 @@ class EmulatorState:
         """Spend a nonce; False if unknown, already used or issued to another shop."""
         with self.lock:
             return self._nonces.pop(nonce, None) == shop_no
+
+    def count_call(self, service: str) -> None:
+        """Count one Order call of `service` (tests check what a notice cost)."""
+        with self.lock:
+            self.calls[service] = self.calls.get(service, 0) + 1
 
     def take_failure(self) -> str | None:
         """Consume one `fail_next` knob; return the fail mode or None."""
@@ -203,8 +209,9 @@ class EmulatorState:
                         return order, payment
         return None
 
-    def pay(self, order_no: str, shop_no: str | None = None) -> Payment:
-        """Mark an order paid and notify its BackendURL; ValueError if already paid."""
+    def pay(self, order_no: str, shop_no: str | None = None, *, notify: bool = True) -> Payment:
+        """Mark an order paid and notify its BackendURL (unless the notice is to be lost);
+        ValueError if already paid."""
         order = self.find_order(order_no, shop_no)
         with self.lock:
             if order.paid:
@@ -212,7 +219,8 @@ class EmulatorState:
             order.paid = True
             order.pay_date = bank_date(now_taipei())
             payment = self._record(order, "S", "", order.pay_date)
-        self.notify(order, payment)
+        if notify:
+            self.notify(order, payment)
         return payment
 
     def decline(self, order_no: str, shop_no: str | None = None) -> Payment:

@@ -121,6 +121,17 @@ class OrderCreateResponse:
         return cls(**data)
 
 
+    @classmethod
+    def from_query_item(cls, item: "OrderQueryItem", shop_no: str,
+                        description: str) -> "OrderCreateResponse":
+        """The answer OrderCreate would have given, rebuilt from OrderQuery's row (§8.3)."""
+        links = {**(item.ATMParam or {}), **(item.CardParam or {})}
+        return cls(OrderNo=item.OrderNo, ShopNo=shop_no, TSNo=item.TSNo, Amount=item.Amount,
+                   Status="S", Description=description, PayType=item.PayType,
+                   Param1=item.Param1, Param2=item.Param2, Param3=item.Param3,
+                   **_pick(cls, links))
+
+
 @dataclass(frozen=True)
 class TSResultContent:
     """The payment result inside OrderPayQuery (§8.2); decide the payment on Status."""
@@ -196,8 +207,11 @@ class OrderQueryItem:
 
     @property
     def is_paid(self) -> bool:
-        """True once money arrived: a paid PayStatus code, or a PayDate for codes we don't know."""
-        return self.PayStatus in PAID_PAY_STATUSES or bool(self.PayDate)
+        """True once money arrived, by the bank's PayStatus code alone (§8.3).
+
+        A PayDate can come with a status that is not paid (e.g. a refunded or failed order).
+        """
+        return self.PayStatus in PAID_PAY_STATUSES
 
     @classmethod
     def from_message(cls, msg: dict) -> "OrderQueryItem":

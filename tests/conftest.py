@@ -24,7 +24,8 @@ SHOP_NO = "NA0249_001"
 HASH_KEYS = ("86D50DEF3EB7400E", "01FD27C09E5549E5", "9E004965F4244953", "7FB3385F414E4F91")
 X_KEY_ID = "b0c8a2e4-1f3d-4c5b-9a7e-6d2f8e1c0a9b"
 TABLES = ("products, shoppers, cart_items, coupons, orders, order_items, payment_attempts, "
-          "inbox, outbox, stock_adjustments, admins, login_throttle")
+          "inbox, outbox, stock_adjustments, admins, login_throttle, bank_notices, "
+          "group_invitations, audit_log")
 
 
 @pytest.fixture(scope="session")
@@ -229,6 +230,7 @@ class Shop:
         before = len(self.bank.notifications)
         (self.bank.decline if decline else self.bank.pay)(order_no)
         self.bank.wait_for_notifications(before + 1)
+        self.work()  # the stored notice is confirmed with the bank
 
     def wait_until(self, condition, timeout=5.0):
         deadline = time.monotonic() + timeout

@@ -1,15 +1,20 @@
-"""Order pages: the filtered list (flagged first), its CSV shipping list, the detail, ship
-and cancel."""
+"""Order pages: the filtered list (flagged first), its CSV shipping list, the detail, ship,
+cancel and refund."""
+import re
+import secrets
 from datetime import date, datetime, timedelta
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import shop
+from admin.views.audit import current_actor
+from models import limits
 from models.admin_errors import AdminError, OrderMissing
 from models.order import TAIPEI
-from services import admin_orders, reports, shipping
+from services import admin_audit, admin_orders, refunds, reports, shipping
 from services.admin_orders import PAGE_SIZE, OrderFilter
+from services.refunds import RefundRequest
 from services.reports import taipei_day_start
 
 STATUSES = ("pending", "paid", "shipped", "expired", "cancelled")
@@ -47,7 +52,7 @@ def order_filter(args) -> OrderFilter:
         status=status,
         created_from=taipei_day_start(start) if start else None,
         created_to=taipei_day_start(end + timedelta(days=1)) if end else None,
-        search=search, page=max(1, args.get("page", 1, type=int)))
+        search=search, page=limits.whole(args.get("page", ""), 1, limits.MAX_PAGE) or 1)
 
 
 def _day(raw: str | None) -> date | None:
@@ -59,7 +64,7 @@ def _day(raw: str | None) -> date | None:
 
 @bp.get("/orders/<int:order_id>")
 def order(order_id: int):
-    """One order: snapshot lines, shopper, recipient, payment attempts, and the actions.
+    """One order: snapshot lines, shopper, recipient, payment attempts, its history, the actions.
 
     :raise 404: no such order.
     """
@@ -67,7 +72,10 @@ def order(order_id: int):
         found = admin_orders.detail(shop().db, order_id)
     except OrderMissing:
         abort(404)
-    return render_template("admin/orders/detail.html", detail=found, order=found.order)
+    # A fresh key per page view: the same form sent twice finds its first refund.
+    return render_template("admin/orders/detail.html", detail=found, order=found.order,
+                           history=admin_audit.history(shop().db, "order", order_id),
+                           refund_key=secrets.token_urlsafe(16))
 
 
 @bp.post("/orders/<int:order_id>/ship")
@@ -75,7 +83,8 @@ def ship_order(order_id: int):
     """Mark a paid order shipped; the shopper is pushed the news with the tracking note."""
     rt = shop()
     try:
-        notices = shipping.ship(rt.db, order_id, request.form.get("tracking_note", ""))
+        notices = shipping.ship(rt.db, order_id, request.form.get("tracking_note", ""),
+                                current_actor())
     except AdminError as error:
         flash(error.message, "error")
     else:
@@ -89,10 +98,32 @@ def cancel_order(order_id: int):
     """Cancel an unpaid order; its stock goes back on sale and the shopper is told."""
     rt = shop()
     try:
-        notices = admin_orders.cancel(rt.db, order_id)
+        notices = admin_orders.cancel(rt.db, order_id, current_actor())
     except AdminError as error:
         flash(error.message, "error")
     else:
         rt.delivery.send_now(notices)
         flash(f"訂單 #{order_id} 已取消，庫存已退回。", "success")
+    return redirect(url_for("admin.order", order_id=order_id), 303)
+
+
+@bp.post("/orders/<int:order_id>/refund")
+def refund_order(order_id: int):
+    """Refund a paid order: a card through the bank, an ATM payment as the owner's transfer."""
+    rt = shop()
+    raw = request.form.get("amount", "").strip()
+    # Blank gives back all that is left; anything but digits is refused by the rules.
+    amount = None if not raw else int(raw) if re.fullmatch(r"[0-9]{1,9}", raw) else raw
+    try:
+        outcome = refunds.refund(rt.db, rt.bank, order_id, RefundRequest(
+            amount=amount, reason=request.form.get("reason", ""),
+            restock=request.form.get("restock") == "1", note=request.form.get("note"),
+            request_key=request.form.get("refund_key") or None), current_actor())
+    except AdminError as error:
+        flash(error.message, "error")
+    else:
+        rt.delivery.send_now(outcome.queued)
+        restocked = f"，{outcome.restocked} 件商品已退回庫存" if outcome.restocked else ""
+        flash(f"訂單 #{order_id} 已退款 NT${outcome.refund.amount}{restocked}，並已通知顧客。",
+              "success")
     return redirect(url_for("admin.order", order_id=order_id), 303)

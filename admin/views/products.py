@@ -1,10 +1,12 @@
 """Product pages: the list with stock warnings, create, edit, and stock adjustments."""
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import shop
+from admin.views.audit import current_actor
+from models import limits
 from models.admin_errors import AdminError, InvalidStockChange, ProductMissing
-from services import admin_catalog
+from services import admin_audit, admin_catalog
 
 
 @bp.get("/products")
@@ -25,7 +27,7 @@ def new_product():
     try:
         product = admin_catalog.parse_product(_form_fields())
         stock = _whole(request.form.get("stock"))
-        admin_catalog.create(db, product, stock, g.admin["id"])
+        admin_catalog.create(db, product, stock, current_actor())
     except AdminError as error:
         flash(error.message, "error")
         return render_template("admin/products/edit.html", values=_form_fields(),
@@ -36,12 +38,13 @@ def new_product():
 
 @bp.get("/products/<int:product_id>")
 def product(product_id: int):
-    """One product, its stock history and the stock adjustment form.
+    """One product, its stock history, its audit trail and the stock adjustment form.
 
     :raise 404: no such product.
     """
     found, adjustments = _get_or_404(product_id)
     return render_template("admin/products/detail.html", product=found, adjustments=adjustments,
+                           history=admin_audit.history(shop().db, "product", product_id),
                            threshold=shop().settings.low_stock_threshold)
 
 
@@ -56,7 +59,7 @@ def edit_product(product_id: int):
         return render_template("admin/products/edit.html", values=found.__dict__, creating=False)
     try:
         admin_catalog.update(shop().db, admin_catalog.parse_product(
-            {**_form_fields(), "id": product_id}))
+            {**_form_fields(), "id": product_id}), current_actor())
     except AdminError as error:
         flash(error.message, "error")
         return render_template("admin/products/edit.html",
@@ -75,7 +78,7 @@ def adjust_stock(product_id: int):
     try:
         stock = admin_catalog.adjust_stock(shop().db, product_id,
                                            _whole(request.form.get("delta"), signed=True),
-                                           request.form.get("reason", ""), g.admin["id"])
+                                           request.form.get("reason", ""), current_actor())
     except AdminError as error:
         flash(error.message, "error")
     else:
@@ -99,9 +102,9 @@ def _form_fields() -> dict:
 
 
 def _whole(raw: str | None, signed: bool = False) -> int:
-    """:raise InvalidStockChange: not a whole number."""
-    text = (raw or "0").strip()
-    digits = text[1:] if signed and text[:1] in "+-" and len(text) > 1 else text
-    if not digits.isdigit() or len(digits) > 7:
+    """:raise InvalidStockChange: not a whole number of at most 7 ASCII digits."""
+    value = limits.whole((raw or "0").strip(), -limits.MAX_UNITS if signed else 0,
+                         limits.MAX_UNITS, signed=signed)
+    if value is None:
         raise InvalidStockChange()
-    return int(text)
+    return value

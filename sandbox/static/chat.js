@@ -37,6 +37,7 @@
       return deliver(call("POST", `/users/${view.userId}/postback`,
                           { data: action.data, displayText: action.displayText || action.text }));
     }
+    if (action.type === "uri" && LIFF_URL.test(action.uri)) return openLiff(action.uri);
     if (action.type === "uri") return window.open(action.uri, "_blank", "noopener");
     if (action.type === "datetimepicker") {
       const value = window.prompt(`${action.label || "選擇"} (${action.mode})`, action.initial || "");
@@ -45,6 +46,26 @@
       return undefined;
     }
     return toast(`此動作在模擬器中不支援：${action.type}`);
+  }
+
+  // ---- LIFF: a liff.line.me link opens the app's endpoint as this shopper, over the chat --------
+  const LIFF_URL = /^https:\/\/liff\.line\.me\//;
+
+  async function openLiff(uri) {
+    const response = await fetch(`${api}/users/${view.userId}/liff`, {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ url: uri }),
+    });
+    if (!response.ok) return toast(`LIFF: ${response.status} ${uri}`);
+    const { url } = await response.json();
+    $("liff-frame").src = url;
+    $("liff-tab").href = url;
+    $("liff").hidden = false;
+    return undefined;
+  }
+
+  function closeLiff() {
+    $("liff").hidden = true;
+    $("liff-frame").src = "about:blank";
   }
 
   function sendText(text) {
@@ -240,6 +261,10 @@
     });
     $("add-shopper-form").addEventListener("submit", addShopper);
     $("follow-toggle").addEventListener("click", toggleFollow);
+    $("liff-close").addEventListener("click", closeLiff);
+    window.addEventListener("message", (event) => {
+      if (event.data && event.data.type === "liff.closeWindow") closeLiff();
+    });
     $("richmenu-bar").addEventListener("click", () => {
       $("richmenu").hidden = !$("richmenu").hidden;
     });

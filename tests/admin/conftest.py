@@ -62,7 +62,6 @@ def pay_order(shop, user_id: str, order_id: int) -> str:
     shop.postback(user_id, f"action=pay&order={order_id}&method=atm")
     order_no = shop.sql("SELECT order_no FROM payment_attempts WHERE order_id = %s",
                         (order_id,))[0]["order_no"]
-    shop.bank.pay(order_no)
-    assert shop.wait_until(lambda: shop.sql(
-        "SELECT status FROM orders WHERE id = %s", (order_id,))[0]["status"] == "paid")
+    shop.bank_pays(order_no)
+    assert shop.sql("SELECT status FROM orders WHERE id = %s", (order_id,))[0]["status"] == "paid"
     return order_no

@@ -66,3 +66,60 @@ def test_the_owner_adds_a_product_the_shopper_buys_it_and_the_owner_ships_it(mak
     expect(owner.get_by_test_id("revenue-today")).to_have_text("NT$900")
     expect(owner.get_by_test_id("orders-today")).to_have_text("1")
     owner.screenshot(path=SCREENSHOTS / "admin-dashboard.png", full_page=True)
+
+    owner.get_by_role("link", name="紀錄").click()
+    rows = owner.get_by_test_id("audit-row")
+    expect(rows).to_have_count(3)
+    for index, action in enumerate(("出貨", "新增商品", "登入")):  # newest first
+        expect(rows.nth(index)).to_contain_text(action)
+    owner.screenshot(path=SCREENSHOTS / "admin-audit.png", full_page=True)
+
+def test_the_owner_refunds_part_of_a_paid_card_order_and_the_shopper_sees_it_in_the_chat(
+        make_shop, browser):
+    shop = make_shop(WORKER_THREADS=2)
+    create_owner(shop.app)
+    shop.add_product(1, name="阿里山高山茶", price=450, stock=8)
+    shopper = shop.shopper("小明")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    expect = sync_api.expect
+    chat = browser.new_page(viewport={"width": 480, "height": 900})
+    owner = browser.new_page(viewport={"width": 1200, "height": 900})
+
+    chat.goto(f"{shop.line.url}/chat")
+    chat.get_by_test_id("user-switcher").select_option(shopper)
+    messages = chat.get_by_test_id("message-list")
+    for text in ("cart 1 2", "收件 王小明 0912345678 台北市信義區市府路1號", "結帳"):
+        chat.get_by_test_id("chat-input").fill(text)
+        chat.get_by_test_id("send-button").click()
+        expect(chat.get_by_test_id("bubble-user").last).to_contain_text(text)
+    expect(messages).to_contain_text("請選擇付款方式")
+    chat.get_by_test_id("flex-button").filter(has_text="信用卡").last.click()
+    expect(messages).to_contain_text("信用卡付款")
+    with chat.context.expect_page() as card_tab:
+        chat.get_by_text("前往信用卡付款").last.click()
+    card = card_tab.value
+    card.get_by_role("button", name="付款").click()
+    expect(card.get_by_test_id("payment-result")).to_contain_text("付款成功")
+    expect(messages).to_contain_text("已收到訂單 #1 的付款 NT$900")
+
+    owner.goto(f"{shop.url}/admin/orders/1")
+    owner.get_by_label("Email").fill(EMAIL)
+    owner.get_by_label("密碼").fill(PASSWORD)
+    owner.get_by_role("button", name="登入").click()
+    expect(owner.get_by_role("heading", level=1)).to_contain_text("已付款")
+    owner.get_by_label("退款金額").fill("450")
+    owner.get_by_label("退款原因").fill("缺貨一罐")
+    owner.get_by_label("商品未出貨，退回庫存").check()
+    owner.get_by_role("button", name="經銀行退款到信用卡").click()
+    expect(owner.get_by_role("status")).to_contain_text("訂單 #1 已退款 NT$450")
+    expect(owner.get_by_role("heading", level=1)).to_contain_text("部分退款")
+    expect(owner.get_by_test_id("refund-totals")).to_contain_text(
+        "已付 NT$900・已退 NT$450・可退 NT$450")
+    owner.screenshot(path=SCREENSHOTS / "admin-order-refunded.png", full_page=True)
+    expect(chat.get_by_test_id("bubble-bot").last).to_contain_text(
+        "💸 訂單 #1 已退款 NT$450，款項會退回您付款的信用卡")
+    expect(chat.get_by_test_id("bubble-bot").last).to_contain_text("原因：缺貨一罐")
+    chat.screenshot(path=SCREENSHOTS / "admin-chat-refunded.png")
+    order_no = shop.sql("SELECT order_no FROM payment_attempts")[0]["order_no"]
+    assert [r.amount for r in shop.bank.find_order(order_no).refunds] == [45000]
+    assert shop.stock(1) == 8

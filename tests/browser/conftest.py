@@ -25,12 +25,7 @@ def sandbox_shop(database_url):
     running = sandbox.start("127.0.0.1", _port(), _port(), _port(), "LINE 小舖",
                             database_url=database_url)
     yield running
-    for server in running["servers"]:
-        server.shutdown()
-    rt = running["app"].extensions["shop"]
-    rt.worker.stop()
-    rt.db.close()
-    running["line_state"].close()
+    sandbox.stop(running)
     with psycopg2.connect(database_url) as conn, conn.cursor() as cur:
         cur.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
     conn.close()

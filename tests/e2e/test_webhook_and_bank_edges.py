@@ -127,12 +127,14 @@ def test_notice_whose_result_does_not_verify_changes_nothing(shop):
     forged_message = json.loads(crypto.decrypt(forged["Message"], crypto.hash_id(*HASH_KEYS),
                                                forged["Nonce"]))
     forged_message["TSResultContent"]["OrderNo"] = order_no
+    response = shop.app.test_client().post(
+        "/sinopac/notify", json={"ShopNo": SHOP_NO, "PayToken": "a" * 64})
+    assert response.get_json()["Status"] == "S"  # stored; the worker asks the bank
     with responses.RequestsMock() as bank:
         bank.post(f"{shop.bank.url}/api/Nonce", json={"Nonce": "bm9uY2U="})
         bank.post(f"{shop.bank.url}/api/Order", json=forged)
-        response = shop.app.test_client().post(
-            "/sinopac/notify", json={"ShopNo": SHOP_NO, "PayToken": "a" * 64})
-    assert response.get_json()["Status"] == "F"
+        shop.work()
+    assert shop.sql("SELECT status FROM bank_notices")[0]["status"] == "dead"
     assert shop.order(order_id)["status"] == "pending"
     assert shop.attempts(order_id)[0]["status"] == "open"
 

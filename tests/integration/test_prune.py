@@ -19,15 +19,21 @@ def add_rows(shop, age_days: int, tag: str) -> None:
                     VALUES (%s, '[]', gen_random_uuid(), %s, now() - %s::interval,
                             CASE WHEN %s = 'sent' THEN now() - %s::interval END)""",
                  (f"{tag}-{status}", status, age, status, age))
-    shop.sql("INSERT INTO login_failures (email, failed_at) VALUES (%s, now() - %s::interval)",
-             (f"{tag}@example.com", age))
+    for status in ("pending", "done", "dead"):
+        shop.sql("""INSERT INTO bank_notices (pay_token, status, received_at, processed_at)
+                    VALUES (%s, %s, now() - %s::interval,
+                            CASE WHEN %s <> 'pending' THEN now() - %s::interval END)""",
+                 (f"{tag}-{status}", status, age, status, age))
+    shop.sql("""INSERT INTO login_throttle (email, address, attempts, last_attempt_at)
+                VALUES (%s, '203.0.113.9', 1, now() - %s::interval)""", (f"{tag}@example.com", age))
 
 
 def left(shop) -> dict:
     return {
         "inbox": sorted(r["webhook_event_id"] for r in shop.sql("SELECT webhook_event_id FROM inbox")),
         "outbox": sorted(r["user_id"] for r in shop.sql("SELECT user_id FROM outbox")),
-        "login_failures": sorted(r["email"] for r in shop.sql("SELECT email FROM login_failures")),
+        "login_throttle": sorted(r["email"] for r in shop.sql("SELECT email FROM login_throttle")),
+        "bank_notices": sorted(r["pay_token"] for r in shop.sql("SELECT pay_token FROM bank_notices")),
     }
 
 
@@ -38,15 +44,17 @@ def test_prune_deletes_finished_rows_older_than_the_setting_and_never_pending_on
     add_rows(shop, 0, "new")
     result = shop.app.test_cli_runner().invoke(args=["prune"])
     assert result.exit_code == 0, result.output
-    assert "Pruned 2 events, 2 messages, 1 login failures." in result.output
+    assert "Pruned 2 events, 2 messages, 1 login tallies, 2 bank notices." in result.output
     assert left(shop) == {
         "inbox": ["mid-dead", "mid-done", "mid-pending", "new-dead", "new-done", "new-pending",
                   "old-pending"],
         "outbox": ["mid-dead", "mid-pending", "mid-sent", "new-dead", "new-pending", "new-sent",
                    "old-pending"],
-        "login_failures": ["mid@example.com", "new@example.com"]}
+        "login_throttle": ["mid@example.com", "new@example.com"],
+        "bank_notices": ["mid-dead", "mid-done", "mid-pending", "new-dead", "new-done", "new-pending",
+                         "old-pending"]}
     result = shop.app.test_cli_runner().invoke(args=["prune", "--days", "10"])
-    assert "Pruned 2 events, 2 messages, 1 login failures." in result.output
+    assert "Pruned 2 events, 2 messages, 1 login tallies, 2 bank notices." in result.output
     assert left(shop)["inbox"] == ["mid-pending", "new-dead", "new-done", "new-pending",
                                    "old-pending"]
 

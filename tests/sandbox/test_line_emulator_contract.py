@@ -161,6 +161,8 @@ def test_profile_and_loading_animation(line):
 
     assert (profile.display_name, profile.language) == ("Alice", "en")
     assert status == 202
+    assert [(e["chatId"], e["loadingSeconds"]) for e in line.state.loading_started] == \
+        [(shopper.user_id, 5)]
     assert raised.value.status == 404 and _error(raised.value).message == "Not found"
 
 
@@ -236,3 +238,18 @@ def test_a_rich_menu_with_a_long_chat_bar_text_is_rejected(line):
 
     assert response.status_code == 400
     assert response.json()["details"] == [{"message": "Length must be between 0 and 14", "property": "chatBarText"}]
+
+
+@pytest.mark.parametrize("body", [{"loadingSeconds": 5}, {"chatId": "C" + "0" * 32},
+                                  {"chatId": None, "loadingSeconds": 7},
+                                  {"chatId": None, "loadingSeconds": 65},
+                                  {"chatId": None, "loadingSeconds": "10"},
+                                  {"chatId": None, "loadingSeconds": True}])
+def test_loading_animation_is_validated_like_line(line, body):
+    shopper = line.state.user_by_name("Alice")
+    if body.get("chatId", "") is None:
+        body = {**body, "chatId": shopper.user_id}
+    response = requests.post(f"{line.emulator_url}/v2/bot/chat/loading/start", json=body,
+                             headers={"Authorization": f"Bearer {line.state.access_token}"},
+                             timeout=5)
+    assert response.status_code == 400 and line.state.loading_started == []

@@ -197,11 +197,26 @@ def test_notify_knob_sends_the_notification_twice(bank_url, client, merchant, st
 
 
 def test_duplicate_order_no_is_refused_so_a_retry_cannot_double_charge(client, merchant, state):
-    client.order_create(card_order(merchant, order_no="DUP1"))
+    first = client.order_create(card_order(merchant, order_no="DUP1"))
+    # Refused as a duplicate, the client finds the order the bank made and carries on with it.
+    again = client.order_create(card_order(merchant, order_no="DUP1"))
+    assert (again.TSNo, again.CardPayURL) == (first.TSNo, first.CardPayURL)
     with pytest.raises(BankRejectedError) as info:
-        client.order_create(card_order(merchant, order_no="DUP1"))
+        client.order_create(card_order(merchant, order_no="DUP1", amount=999))
     assert info.value.description == "E0202 \u2013 訂單編號重複"
     assert len(state.order_list()) == 1
+
+
+@pytest.mark.parametrize("fail_mode", ["lost", "late"])
+def test_an_order_create_whose_answer_is_lost_carries_on_with_the_bank_order(
+        bank_url, merchant, state, fail_mode):
+    client = QPayClient(bank_url + "/api", SHOP, KEYS, X_KEY_ID, timeout=0.5)
+    requests.post(bank_url + "/_emulator/config",
+                  json={"fail_next": 1, "fail_mode": fail_mode, "hang_seconds": 1}, timeout=5)
+    created = client.order_create(atm_order(merchant))
+    [order] = state.order_list()
+    assert (created.TSNo, created.AtmPayNo, created.Amount) == \
+        (order["TSNo"], order["AtmPayNo"], 500)
 
 
 @pytest.mark.parametrize("card, code", [({"PayTypeSub": "STAGING"}, "E0602 \u2013 收款方式未啟用"),

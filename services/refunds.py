@@ -1,0 +1,196 @@
+"""Giving money back on a paid order: by card through the bank, or recording an ATM-side transfer.
+
+A card refund is committed 'pending' before OrderMaintain is called and settled in a second
+transaction, so a timeout, a crash or a double click never sends the same refund twice: a
+retry of a refund whose answer was lost asks OrderQuery what the bank already refunded.
+"""
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from db import audit, orders, payments, shoppers
+from db import refunds as refund_rows
+from models import messages
+from models.audit import ORDER_REFUNDED, Actor
+from models.admin_errors import OrderMissing, RefundInProgress, RefundRefused, RefundUnconfirmed
+from models.records import Order, PaymentAttempt, Refund
+from models.refund import METHODS, in_flight, paid_attempt, refund_amount, settle
+from services.answers import push_to
+from sinopac.errors import BankRejectedError, SinoPacError
+
+log = logging.getLogger(__name__)
+
+# A bank call is a Nonce and an Order request, each up to the client's timeout; past this
+# margin a pending refund is no longer in flight, and a retry may ask OrderQuery.
+BANK_CALL_MARGIN_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class RefundRequest:
+    amount: object = None       # NT$; None gives back all that is left (checked by the rules)
+    reason: str = ""
+    restock: bool = False
+    note: str | None = None     # an ATM-side transfer: how the owner sent the money
+    request_key: str | None = None  # the form or Idempotency-Key that asked
+
+
+@dataclass(frozen=True)
+class RefundOutcome:
+    refund: Refund
+    restocked: int              # units back in stock
+    queued: list[dict]          # the shopper's notice, to send after commit
+
+
+@dataclass(frozen=True)
+class _Started:
+    order: Order
+    attempt: PaymentAttempt
+    refund: Refund
+    answer_lost: bool = False   # an earlier call's refund: ask OrderQuery, not OrderMaintain
+
+
+def refund(db, bank, order_id: int, request: RefundRequest, actor: Actor,
+           now: datetime | None = None) -> RefundOutcome:
+    """Give back `request.amount` (or all that is left) of a paid order, and tell the shopper.
+
+    :raise OrderMissing: no such order.
+    :raise NotRefundable: unpaid, or refunded in full already.
+    :raise InvalidRefundAmount: not a positive whole NT$, or more than what is left.
+    :raise RefundInProgress: another refund of the order is at the bank right now.
+    :raise RefundRefused: the bank said no (its Description); nothing was refunded.
+    :raise RefundUnconfirmed: the bank didn't answer; the refund stays pending for a retry.
+    """
+    now = now or datetime.now(timezone.utc)
+    window = 2 * bank.timeout + BANK_CALL_MARGIN_SECONDS
+    started = db.run(lambda cur: _start(cur, order_id, request, actor, window, now))
+    if isinstance(started, RefundOutcome):
+        return started
+    if started.answer_lost:
+        return _settle_from_bank(db, bank, started, actor)
+    try:
+        answer = bank.order_maintain(started.attempt.order_no, "R", amount=started.refund.amount,
+                                     remark=_remark(started.refund.reason))
+    except BankRejectedError as error:
+        db.run(lambda cur: refund_rows.finish_refund(cur, started.refund.id, "failed",
+                                                     error.description))
+        log.info("event=refund_refused order_id=%s refund_id=%s", order_id, started.refund.id)
+        raise RefundRefused(f"銀行拒絕退款：{error.description}") from None
+    except SinoPacError as error:
+        # Timeout, lost connection or an unverifiable reply: the bank may have refunded.
+        log.warning("event=refund_answer_lost order_id=%s refund_id=%s error=%s", order_id,
+                    started.refund.id, type(error).__name__)
+        db.run(lambda cur: refund_rows.end_bank_call(cur, started.refund.id, str(error)))
+        return _settle_from_bank(db, bank, started, actor)
+    return db.run(lambda cur: _finish(cur, order_id, started.refund.id, answer.Description, actor))
+
+
+def _start(cur, order_id: int, request: RefundRequest, actor: Actor, window: float,
+           now: datetime) -> RefundOutcome | _Started:
+    """Lock the order (refunds of one order take turns), check the amount, record the refund."""
+    order = orders.get_order(cur, order_id, for_update=True)
+    if order is None:
+        raise OrderMissing()
+    attempt = paid_attempt(payments.list_attempts_for_order(cur, order_id))
+    earlier = refund_rows.find_open(cur, order_id, request.request_key)
+    if earlier is not None:
+        if earlier.status == "pending" and in_flight(earlier, now):
+            raise RefundInProgress()
+        if earlier.status == "done":
+            return RefundOutcome(earlier, 0, [])
+        if earlier.status == "failed":
+            raise RefundRefused(f"銀行拒絕退款：{earlier.bank_description or ''}")
+        return _Started(order, attempt, earlier, answer_lost=True)
+    amount = refund_amount(attempt, refund_rows.list_refunds(cur, order_id), request.amount)
+    method = METHODS[attempt.pay_type]
+    created = refund_rows.create_refund(
+        cur, order_id=order_id, attempt_id=attempt.id, amount=amount, method=method,
+        status="pending" if method == "card" else "done", reason=request.reason.strip()[:500],
+        note=(request.note or "").strip()[:500] or None, restock=request.restock,
+        bank_call_seconds=window if method == "card" else None, created_by=actor.admin_id,
+        request_key=request.request_key)
+    if method == "card":
+        return _Started(order, attempt, created)
+    # An ATM payment went back by a transfer the owner made: nothing to ask the bank.
+    return _settled(cur, order, created, actor)
+
+
+def _settle_from_bank(db, bank, started: _Started, actor: Actor) -> RefundOutcome:
+    """Settle a pending refund from what OrderQuery says was refunded; never OrderMaintain again.
+
+    :raise RefundUnconfirmed: the bank didn't answer, or its figures don't add up.
+    :raise RefundRefused: the bank has no such refund (it was marked failed).
+    """
+    order_no = started.attempt.order_no
+    try:
+        answer = bank.order_query(order_no=order_no)
+    except SinoPacError as error:
+        log.warning("event=refund_query_failed order_no=%s error=%s", order_no,
+                    type(error).__name__)
+        raise RefundUnconfirmed() from None
+    item = next((i for i in answer.OrderList if i.OrderNo == order_no), None)
+    bank_refunded = item.RefundAmount if item else None
+
+    def work(cur):
+        orders.get_order(cur, started.order.id, for_update=True)
+        given_back = refund_rows.list_refunds(cur, started.order.id)
+        current = next(r for r in given_back if r.id == started.refund.id)
+        if current.status == "done":
+            return RefundOutcome(current, 0, [])   # a retry settled it meanwhile
+        done_before = sum(r.amount for r in given_back
+                          if r.status == "done" and r.attempt_id == started.attempt.id)
+        verdict = "failed" if current.status == "failed" else \
+            settle(done_before, current, bank_refunded)
+        if verdict == "done":
+            return _finish(cur, started.order.id, current.id, "銀行已退款（OrderQuery 確認）",
+                           actor)
+        if verdict == "failed":
+            refund_rows.finish_refund(cur, current.id, "failed", "銀行查無此筆退款（OrderQuery）")
+            return "failed"
+        orders.flag_order(cur, started.order.id, f"退款待確認：銀行已退 NT${bank_refunded or 0}，"
+                                                 f"本店紀錄 NT${done_before + current.amount}")
+        return "unclear"
+    settled = db.run(work)
+    log.info("event=refund_settled_from_query order_no=%s result=%s", order_no,
+             settled.refund.status if isinstance(settled, RefundOutcome) else settled)
+    if settled == "failed":
+        raise RefundRefused("銀行沒有收到這筆退款，已標記失敗，沒有退任何款項；可以重新送出。")
+    if settled == "unclear":
+        raise RefundUnconfirmed("銀行的退款金額與本店紀錄不符，訂單已標記，請向銀行確認。")
+    return settled
+
+
+def _finish(cur, order_id: int, refund_id: int, description: str | None,
+            actor: Actor) -> RefundOutcome:
+    """The bank took the card refund: mark it done, restock if asked, queue the shopper's notice."""
+    order = orders.get_order(cur, order_id, for_update=True)
+    settled_now = refund_rows.finish_refund(cur, refund_id, "done", description)
+    done = next(r for r in refund_rows.list_refunds(cur, order_id) if r.id == refund_id)
+    if not settled_now:
+        if done.status != "done":
+            orders.flag_order(cur, order_id, f"銀行已退款 NT${done.amount}，但本店紀錄為失敗")
+        return RefundOutcome(done, 0, [])   # a retry settled it first
+    return _settled(cur, order, done, actor)
+
+
+def _settled(cur, order: Order, done: Refund, actor: Actor) -> RefundOutcome:
+    """What follows a refund that went through: the stock back (once), the audit row, the shopper told."""
+    restocked = refund_rows.restock(cur, order.id) if done.restock else 0
+    refunded = sum(r.amount for r in refund_rows.list_refunds(cur, order.id) if r.status == "done")
+    audit.record(cur, actor, ORDER_REFUNDED, "order", order.id,
+                 {"refunded": refunded - done.amount},
+                 {"refunded": refunded, "refund_id": done.id, "method": done.method,
+                  "reason": done.reason, "restocked_units": restocked})
+    log.info("event=refund_done order_id=%s refund_id=%s amount=%s method=%s restocked=%s",
+             order.id, done.id, done.amount, done.method, restocked)
+    return RefundOutcome(done, restocked, [_tell_shopper(cur, order, done)])
+
+
+def _tell_shopper(cur, order: Order, done: Refund) -> dict:
+    language = shoppers.get_language(cur, order.user_id)
+    return push_to(cur, order.user_id, [messages.refund_notice(order.id, done, language)])
+
+
+def _remark(reason: str) -> str | None:
+    # OrderMaintain's Remark: like PrdtName, free of ' " % (§7.1), kept short.
+    return re.sub(r"['\"%]", "", reason).strip()[:60] or None
