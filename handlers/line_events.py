@@ -22,14 +22,9 @@ def parse_event(raw: dict) -> tuple[str, str | None]:
     ("unfollow", None), or ("other", None) for anything else.
 
     Plain dict lookups: the SDK's pydantic models cost more CPU than the rest of a cart event.
-    As with the SDK's parser, only a shopper's (a userId in its source) text message, postback,
-    follow or unfollow is acted on; an unknown type or an odd shape is "other", as an
-    UnknownEvent would be.
+    As with the SDK's parser, an unknown type or an odd shape is "other", as an UnknownEvent
+    (or a message that is not text) would be.
     """
-    source = raw.get("source")
-    if not (isinstance(source, dict) and isinstance(source.get("userId"), str)
-            and source["userId"]):
-        return "other", None
     kind = raw.get("type")
     if kind == "message":
         message = raw.get("message")
@@ -62,12 +57,12 @@ def handle(rt, raw: dict, language: str | None, lease_token: str | None = None) 
     elif _source(raw).get("type") in ("group", "room"):
         shoppers.invite_group(rt.db, answer)  # answer.user_id is the group's (or room's) id
     else:
-        _handle_shopper(rt, raw, event, answer)
+        _handle_shopper(rt, raw, kind, value, answer)
     rt.delivery.send_now(answer.queued)
     return answer
 
 
-def _handle_shopper(rt, raw: dict, event, answer: Answer) -> None:
+def _handle_shopper(rt, raw: dict, kind: str, value: str | None, answer: Answer) -> None:
     try:
         if kind == "text":
             handle_text_message(rt, value, answer)
