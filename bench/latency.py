@@ -10,7 +10,7 @@ from bench.client import open_loop
 from bench.common import percentile, summary, table, text_event, user_id, write_result
 from bench.stack import Stack
 
-SYSTEMS = ("bare+reply", "app", "app+worker")
+SYSTEMS = ("bare+reply", "app")
 
 
 def one_run(stack: Stack, system: str, rate: float, seconds: int, tag: str) -> dict:
@@ -39,7 +39,7 @@ def main(argv=None):
     stack = Stack().start()
     try:
         for rep in range(args.reps):
-            for system in (SYSTEMS[rep % 3:] + SYSTEMS[:rep % 3]):
+            for system in (SYSTEMS if rep % 2 == 0 else SYSTEMS[::-1]):
                 stack.start_system(system)
                 one_run(stack, system, args.rate, 2, f"warm-{rep}-{system}")
                 run = one_run(stack, system, args.rate, args.seconds, f"{rep}-{system}-{time.time()}")

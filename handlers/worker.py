@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 POLL_SECONDS = 1.0
+WAKE_CLAIM = 4  # events a `flask worker` poller claims when woken (the others claim theirs)
 
 
 class InboxWorker:
@@ -34,7 +35,9 @@ class InboxWorker:
         self._stop = threading.Event()
         self._running: list[threading.Thread] = []
         self._held: dict[str, str] = {}  # event id → lease token, for events being worked here
-        self._stored = threading.Event()  # set when a web process stored events for no one
+        # Stores by web processes that lease nothing (WORKER_THREADS=0), one poller woken each.
+        self._stored = threading.Condition()
+        self._wakeups = 0
 
     def submit(self, rows: list[dict]) -> None:
         """Events this process just stored and leased: work them now."""
@@ -63,7 +66,8 @@ class InboxWorker:
 
     def stop(self) -> None:
         self._stop.set()
-        self._stored.set()  # pollers waiting for events return now
+        with self._stored:
+            self._stored.notify_all()  # pollers waiting for events return now
 
     def dead_threads(self) -> list[str]:
         """Names of this process's worker threads that should be running but are not."""
@@ -101,28 +105,40 @@ class InboxWorker:
         self.start_heartbeat()
         self._spawn(self._listen, "inbox-listen")
         for n in range(max(1, self.threads)):
-            self._spawn(self.poll_forever, f"inbox-poll-{n}")
+            self._spawn(lambda: self.poll_forever(limit=WAKE_CLAIM), f"inbox-poll-{n}")
         self._stop.wait()
 
-    def poll_forever(self) -> None:
+    def poll_forever(self, limit: int = 10) -> None:
         while not self._stop.is_set():
             try:
-                if not self.run_pending():
-                    self._stored.wait(POLL_SECONDS)
-                    self._stored.clear()  # what came before this is claimed next
+                if not self.run_pending(limit):
+                    self._wait_for_stored()
             except Exception:
                 log.exception("event=inbox_poll_failed")
                 time.sleep(POLL_SECONDS)
+
+    def _wait_for_stored(self) -> None:
+        with self._stored:
+            if not self._wakeups:
+                self._stored.wait(POLL_SECONDS)
+            self._wakeups = max(0, self._wakeups - 1)
+
+    def _wake(self, stores: int) -> None:
+        """One poller per store, never more wake-ups pending than pollers."""
+        with self._stored:
+            self._wakeups = min(max(1, self.threads), self._wakeups + stores)
+            self._stored.notify(stores)
 
     def _listen(self) -> None:
         while not self._stop.is_set():
             try:
                 with self.rt.db.dedicated() as conn:
                     inbox.listen(conn)
-                    self._stored.set()  # anything stored while no one listened
+                    self._wake(self.threads)  # anything stored while no one listened
                     while not self._stop.is_set():
-                        if inbox.wait_for_stored(conn, POLL_SECONDS):
-                            self._stored.set()
+                        stores = inbox.wait_for_stored(conn, POLL_SECONDS)
+                        if stores:
+                            self._wake(stores)
             except Exception:  # the pollers still poll meanwhile
                 log.exception("event=inbox_listen_failed")
                 time.sleep(POLL_SECONDS)
