@@ -19,8 +19,7 @@ LINE = re.compile(r"^@@(\d+)@@ .*?LOG:  statement: (.*)$")
 # The workers' timer claims of expired leases: on the hot path fresh rows are never claimed
 # (a shopper's next event is, but each shopper here sends one at a time).
 POLL = ("pg_try_advisory_xact_lock", "UPDATE outbox SET locked_until",
-        "UPDATE bank_notices SET locked_until",
-        "SET plan_cache_mode")  # and a new pooled connection's setting
+        "UPDATE bank_notices SET locked_until")
 PREPARE = re.compile(r"PREPARE (\w+) AS (.*)", re.S)
 EXECUTE = re.compile(r"EXECUTE (\w+)")
 

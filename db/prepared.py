@@ -10,7 +10,8 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
 
 class Prepared(str):
     """Hot SQL, run as server-side prepared statements: PREPAREd on a pooled connection's first
-    use, then only EXECUTEd, so PostgreSQL parses and plans it once per connection.
+    use, then only EXECUTEd, so PostgreSQL parses it once per connection and, after five runs,
+    keeps one generic plan unless replanning pays (`id = ANY($1)` with a few ids does).
 
     Written like any other statement, with `%(name)s` parameters. Several statements go out in
     one round trip and run as one transaction (PostgreSQL's rule for a multi-statement query),
@@ -52,13 +53,6 @@ class PreparingConnection(psycopg2.extensions.connection):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.prepared: set[str] = set()
-        # Left to itself PostgreSQL replans statements such as `id = ANY($1)` on most calls,
-        # finding its generic plan "dearer"; ours are key lookups, so plan once. (This
-        # setting concerns prepared statements only.)
-        self.autocommit = True
-        with self.cursor() as cur:
-            cur.execute("SET plan_cache_mode = force_generic_plan")
-        self.autocommit = False
 
 
 class PreparingCursor(RealDictCursor):

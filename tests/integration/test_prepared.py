@@ -34,8 +34,6 @@ def test_a_prepared_statement_is_prepared_once_per_connection_and_gives_plain_re
             assert cur.fetchone() == {"twice": 2 * n, "word": "100%", "ids": [1, 2], "k": "值",
                                       "none": True}
             assert prepared_here(cur) == {ECHO.parts[0][0]}
-            cur.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements")
-            assert cur.fetchone() == {"generic_plans": n + 1, "custom_plans": 0}  # planned once
 
 
 def test_a_replaced_connection_prepares_again(db):
