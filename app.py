@@ -10,9 +10,11 @@ import admin
 import liff
 from config import load_settings
 from db.migrate import init_db
-from handlers import bank_notify, line_webhook, order_api, product_images
+from handlers import bank_notify, errors, line_webhook, order_api, product_images
 from handlers.rich_menu import setup_rich_menu
 from runtime import build_runtime
+from models.catalog import parse_catalog
+from models.errors import ShopError
 from services import catalog, housekeeping, orders, payments
 
 
@@ -32,7 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = settings.trusted_proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     rt = build_runtime(settings)
-    app.extensions["shop"] = rt
+    app.extensions["runtime"] = rt
     # Workers start with the first request a process serves (a health check will do), not at
     # import or in CLI commands: gunicorn forks after import, and threads don't survive a fork.
     app.before_request(rt.worker.start)
@@ -43,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(order_api.bp)
     app.register_blueprint(liff.bp)
     admin.init_app(app)
+    errors.init_app(app)
 
     @app.get("/healthz")
     def healthz():
@@ -75,25 +78,24 @@ def _register_commands(app: Flask, rt) -> None:
         """
         try:
             with open(path, encoding="utf-8") as file:
-                items = catalog.parse_catalog(json.load(file),
-                                              base_url=rt.settings.public_base_url)
-        except (ValueError, catalog.CatalogError) as error:
+                items = parse_catalog(json.load(file), base_url=rt.settings.public_base_url)
+        except ValueError as error:
             raise click.ClickException(f"{path}: {error}") from None
+        except ShopError as error:
+            raise click.ClickException(f"{path}: {error.message}") from None
         count = catalog.import_catalog(rt.db, items)
         click.echo(f"Imported {count} products.")
 
     @app.cli.command("expire-orders")
     def expire_orders_command():
         """Expire unpaid orders past their deadline and return their stock (run on a schedule)."""
-        notices = orders.expire_overdue(rt.db)
-        rt.delivery.send_now(notices)
-        click.echo(f"Expired {len(notices)} orders.")
+        expired = orders.expire_overdue(rt.db)
+        click.echo(f"Expired {len(expired)} orders.")
 
     @app.cli.command("sync-payments")
     def sync_payments_command():
         """Ask the bank about every open payment and apply what it knows (run on a schedule)."""
-        counts, notices = payments.sync_payments(rt.db, rt.bank)
-        rt.delivery.send_now(notices)
+        counts = payments.sync_payments(rt.db, rt.bank)
         click.echo("Checked {checked} payments: {paid} newly paid, {errors} errors.".format(**counts))
 
     @app.cli.command("prune")
@@ -102,8 +104,8 @@ def _register_commands(app: Flask, rt) -> None:
     def prune_command(days):
         """Delete finished inbox events, sent messages and old login failures (run daily)."""
         counts = housekeeping.prune(rt.db, days or rt.settings.prune_after_days)
-        click.echo("Pruned {inbox} events, {outbox} messages, {login_throttle} login tallies, {bank_notices} bank notices."
-                   .format(**counts))
+        click.echo("Pruned {inbox} events, {outbox} messages, {login_throttle} login tallies, "
+                   "{bank_notices} bank notices.".format(**counts))
 
     @app.cli.command("setup-richmenu")
     def setup_richmenu_command():

@@ -5,11 +5,12 @@ from linebot.v3.webhook import SignatureValidator
 
 from config import Settings
 from db.pool import Database
-from handlers.line_api import LineMessenger
+from handlers.delivery import Delivery
+from handlers.line_client import LineMessenger
 from handlers.line_login import IdTokenVerifier
+from handlers.notifier import Notifier
 from handlers.worker import InboxWorker
 from models.flex import Links
-from services.delivery import Delivery
 from services.payments import PaymentSettings
 from sinopac.client import QPayClient
 
@@ -36,9 +37,13 @@ def build_runtime(settings: Settings) -> Runtime:
     bank = QPayClient(settings.sinopac_api_url, settings.sinopac_shop_no, settings.hash_keys,
                       settings.sinopac_x_key_id, timeout=settings.http_timeout,
                       create_timeout=settings.bank_timeout)
+    delivery = Delivery(db, messenger)
+    links = Links(settings.liff_id, settings.allow_http_images)
+    # Every use case's events become outbox rows before its commit and are sent after it.
+    db.notify, db.deliver = Notifier(links).queue_messages, delivery.deliver
     rt = Runtime(
         settings=settings, db=db, messenger=messenger, bank=bank,
-        delivery=Delivery(db, messenger), worker=None,
+        delivery=delivery, worker=None,
         signature_validator=SignatureValidator(settings.line_channel_secret),
         payment_settings=PaymentSettings(
             shop_name=settings.shop_name,
@@ -48,7 +53,7 @@ def build_runtime(settings: Settings) -> Runtime:
             card_hold_minutes=settings.card_hold_minutes),
         login=IdTokenVerifier(settings.line_api_base_url, settings.line_login_channel_id,
                               settings.http_timeout),
-        links=Links(settings.liff_id, settings.allow_http_images),
+        links=links,
     )
     rt.worker = InboxWorker(rt, settings.worker_threads, settings.inbox_lease_seconds)
     return rt

@@ -32,7 +32,7 @@ bp.register_blueprint(api.bp)
 
 def init_app(app: Flask) -> None:
     """Session cookie settings, security headers and the account commands."""
-    settings = app.extensions["shop"].settings
+    settings = app.extensions["runtime"].settings
     app.config.update(
         # SECRET_KEY is its own random value, never derived from another secret.
         SECRET_KEY=settings.secret_key or security.local_secret_key(app.instance_path),

@@ -10,9 +10,9 @@ from admin.auth import shop
 from admin.views.audit import audit_filter, current_actor
 from admin.views.orders import csv_download, order_filter
 from models import limits
-from models.admin_errors import AdminError, OrderMissing, ProductMissing
 from services import (admin_accounts, admin_audit, admin_catalog, admin_orders, refunds,
                       reports, shipping)
+from services import orders as order_service
 from services.refunds import RefundRequest
 
 log = logging.getLogger(__name__)
@@ -42,14 +42,6 @@ def authenticate():
 @bp.errorhandler(HTTPException)
 def http_error(error: HTTPException):
     return jsonify(message=error.description), error.code
-
-
-@bp.errorhandler(AdminError)
-def admin_error(error: AdminError):
-    # Refund errors carry their own status (409, 422, 502, 504); the rest are conflicts.
-    status = 404 if isinstance(error, (OrderMissing, ProductMissing)) else \
-        getattr(error, "http_status", 409)
-    return jsonify(message=error.message, error=type(error).__name__), status
 
 
 @bp.get("/products")
@@ -102,10 +94,7 @@ def _order_json(order_id: int):
 @bp.post("/orders/<int:order_id>/ship")
 def ship(order_id: int):
     """Body {"tracking_note": str}; a paid order becomes shipped and the shopper is told."""
-    rt = shop()
-    notices = shipping.ship(rt.db, order_id, str(_json().get("tracking_note") or ""),
-                            current_actor())
-    rt.delivery.send_now(notices)
+    shipping.ship(shop().db, order_id, str(_json().get("tracking_note") or ""), current_actor())
     return jsonify(id=order_id, status="shipped")
 
 
@@ -123,19 +112,17 @@ def refund(order_id: int):
     if not isinstance(restock, bool):
         abort(400, "restock must be true or false")
     rt = shop()
-    outcome = refunds.refund(rt.db, rt.bank, order_id, RefundRequest(
+    refunds.refund(rt.db, rt.bank, order_id, RefundRequest(
         amount=body.get("amount"), reason=str(body.get("reason") or ""), restock=restock,
         note=str(body.get("note") or "") or None,
         request_key=request.headers.get("Idempotency-Key", "")[:100] or None), current_actor())
-    rt.delivery.send_now(outcome.queued)
     return _order_json(order_id)
 
 
 @bp.post("/orders/<int:order_id>/cancel")
 def cancel(order_id: int):
     """An unpaid order is cancelled and its stock returned."""
-    rt = shop()
-    rt.delivery.send_now(admin_orders.cancel(rt.db, order_id, current_actor()))
+    order_service.cancel(shop().db, order_id, actor=current_actor())
     return jsonify(id=order_id, status="cancelled")
 
 
@@ -172,8 +159,3 @@ def _plain(value):
         return value.isoformat()
     return value
 
-
-@bp.errorhandler(Exception)
-def unexpected_error(error: Exception):
-    log.exception("event=admin_api_error path=%s", request.path)
-    return jsonify(message="internal error"), 500

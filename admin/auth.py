@@ -24,7 +24,7 @@ SESSION_LIFETIME = timedelta(hours=12)
 
 def shop():
     """The process's Runtime (settings, db, delivery)."""
-    return current_app.extensions["shop"]
+    return current_app.extensions["runtime"]
 
 
 @bp.before_request

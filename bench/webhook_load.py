@@ -87,7 +87,8 @@ def main(argv=None):
                     runs.append(run)
                     print(f"rep {rep} {system:10} c={connections:3} ack/s={run['ack_per_s']:7.0f} "
                           f"p99={run['p99_ms']:6.1f}ms processed/s={run['processed_per_s'] or 0:6.0f}"
-                          f" server cpu={run['server_cpu_ms_per_event']:.2f}ms/ev emu cpu={run['cpu_ms_per_event']['emulator']:.2f} "
+                          f" server cpu={run['server_cpu_ms_per_event']:.2f}ms/ev"
+                          f" emu cpu={run['cpu_ms_per_event']['emulator']:.2f} "
                           f"errors={run['errors']} emu_errors={run['emulator_errors']}", flush=True)
         stack.stop_system()
     finally:

@@ -32,7 +32,7 @@ def run_wrk(url: str, bodies: Path, connections: int, seconds: float) -> dict:
     out = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 120)
     if out.returncode:
         raise RuntimeError(f"wrk failed: {out.stdout}\n{out.stderr}")
-    line = next(l for l in out.stdout.splitlines() if l.startswith("BENCH_JSON "))
+    line = next(row for row in out.stdout.splitlines() if row.startswith("BENCH_JSON "))
     result = json.loads(line[len("BENCH_JSON "):])
     result["started"] = started
     result["ack_per_s"] = result["requests"] / (result["duration_us"] / 1e6)

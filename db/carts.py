@@ -85,7 +85,3 @@ def remove_unavailable(cur, user_id: str) -> list[str]:
         {"user_id": user_id},
     )
     return [row["name"] for row in cur.fetchall()]
-
-
-def clear_cart(cur, user_id: str) -> None:
-    cur.execute("DELETE FROM cart_items WHERE user_id = %(user_id)s", {"user_id": user_id})

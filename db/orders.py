@@ -82,7 +82,7 @@ def insert_order(cur, *, user_id: str, lines: list[CartLine], subtotal: int, dis
 
 
 def release_orders(cur, new_status: str, *, order_id: int | None = None,
-                   user_id: str | None = None, overdue_only: bool = False) -> list[dict]:
+                   overdue_only: bool = False) -> list[dict]:
     """Close pending orders (expired or cancelled), return their stock and void their attempts.
 
     Only rows still 'pending' move, so two releasers never return the same stock twice.
@@ -93,7 +93,6 @@ def release_orders(cur, new_status: str, *, order_id: int | None = None,
             UPDATE orders SET status = %(status)s, closed_at = now()
             WHERE status = 'pending'
               AND (%(order_id)s::bigint IS NULL OR id = %(order_id)s)
-              AND (%(user_id)s::text IS NULL OR user_id = %(user_id)s)
               AND (NOT %(overdue_only)s OR expires_at < now())
             RETURNING id, user_id
         ), returned AS (
@@ -108,8 +107,7 @@ def release_orders(cur, new_status: str, *, order_id: int | None = None,
         )
         SELECT id, user_id FROM closed ORDER BY id
         """,
-        {"status": new_status, "order_id": order_id, "user_id": user_id,
-         "overdue_only": overdue_only},
+        {"status": new_status, "order_id": order_id, "overdue_only": overdue_only},
     )
     return cur.fetchall()
 

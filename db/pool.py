@@ -10,6 +10,7 @@ import psycopg2.errors
 from psycopg2.pool import ThreadedConnectionPool
 
 from db.prepared import PreparingConnection, PreparingCursor
+from db.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +35,17 @@ def embedded_database_url(data_dir: Path = EMBEDDED_DATA_DIR) -> str:
 
 
 class Database:
-    """A lazily opened pool; `transaction()` is the only way in."""
+    """A lazily opened pool; `transaction()` reads, `run()` changes and tells the shoppers."""
 
     def __init__(self, url: str | None, size: int):
         self._url = url
         self._size = size
         self._pool: ThreadedConnectionPool | None = None
         self._lock = threading.Lock()
+        # Set once by the runtime: notify(uow) turns recorded events into queued outbox rows
+        # before commit; deliver(rows) sends them after.
+        self.notify = None
+        self.deliver = None
 
     @property
     def url(self) -> str:
@@ -122,16 +127,32 @@ class Database:
         with self.statement() as cur:
             cur.execute("SELECT 1")
 
-    def run(self, work, *, attempts: int = 3):
-        """Run `work(cur)` in a transaction, retrying when PostgreSQL chose it as a deadlock victim."""
+    def run(self, work, *, context=None, attempts: int = 3):
+        """Run `work(uow)` in one transaction and tell shoppers what it recorded.
+
+        The events' messages are queued in the outbox inside the transaction; once it has
+        committed they are handed to delivery here, the one place that sends after commit.
+        Retried when PostgreSQL chose the transaction as a deadlock victim.
+        """
         for attempt in range(attempts):
             try:
                 with self.transaction() as cur:
-                    return work(cur)
+                    uow = UnitOfWork(cur, context)
+                    result = work(uow)
+                    queued = self.notify(uow) if self.notify else []
             except RETRYABLE:
                 if attempt == attempts - 1:
                     raise
                 time.sleep(0.01 * (attempt + 1))
+                continue
+            if queued and self.deliver:
+                self.deliver(queued)
+            return result
+
+    def with_context(self, context) -> "BoundDatabase":
+        """This database for one caller: `context` says whom messages answer (the LINE handler
+        passes the chat event's reply context). Use cases can't tell the difference."""
+        return BoundDatabase(self, context)
 
     def _getconn(self, pool):
         # The pool raises instead of waiting when every connection is out; wait briefly.
@@ -147,3 +168,17 @@ class Database:
             if self._pool is not None:
                 self._pool.closeall()
                 self._pool = None
+
+
+class BoundDatabase:
+    """A Database bound to a caller's context: use cases run on it exactly as on the Database."""
+
+    def __init__(self, db: Database, context):
+        self._db = db
+        self.context = context
+
+    def transaction(self):
+        return self._db.transaction()
+
+    def run(self, work, *, attempts: int = 3):
+        return self._db.run(work, context=self.context, attempts=attempts)

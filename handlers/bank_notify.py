@@ -20,7 +20,7 @@ RETURN_WAIT_SECONDS = 5.0
 def notify():
     """BackendURL (§8.1): JSON {ShopNo, PayToken}. Trust nothing in it but the PayToken, which
     the workers take to the bank's OrderPayQuery; answer {"Status":"S"} once it is stored."""
-    rt = current_app.extensions["shop"]
+    rt = current_app.extensions["runtime"]
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return jsonify(Status="F", Message="body must be JSON {ShopNo, PayToken}"), 400
@@ -39,7 +39,7 @@ def notify():
 @bp.route("/return", methods=["GET", "POST"])
 def shopper_return():
     """ReturnURL: the shopper's browser after the card page, with a form POST of ShopNo/PayToken."""
-    rt = current_app.extensions["shop"]
+    rt = current_app.extensions["runtime"]
     pay_token = request.form.get("PayToken") or request.args.get("PayToken")
     status, order = None, None
     if bank_notices.is_pay_token(pay_token) \
@@ -48,7 +48,7 @@ def shopper_return():
         if RETURN_CONFIRMS.acquire(blocking=False):
             try:
                 status, order = bank_notices.confirm_for_shopper(
-                    rt.db, rt.bank, rt.delivery, pay_token, within=RETURN_WAIT_SECONDS)
+                    rt.db, rt.bank, pay_token, within=RETURN_WAIT_SECONDS)
             finally:
                 RETURN_CONFIRMS.release()
         else:

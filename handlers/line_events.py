@@ -1,14 +1,13 @@
-"""One handler per LINE event type: parse, call one service, let it answer."""
+"""One handler per LINE event type: parse, call one use case; the notifier answers."""
 import logging
 from datetime import datetime, timedelta, timezone
 
 from handlers import chat_commands as cmd
 from handlers import postbacks
-from models import messages
+from handlers.notifier import ReplyContext
+from models import errors
 from models.errors import ShopError
-from services import cart, catalog, checkout, orders, payments, shoppers
-from services import answers
-from services.answers import Answer
+from services import cart, catalog, chat, checkout, orders, payments, shoppers
 from services.coupons import offer_from
 
 log = logging.getLogger(__name__)
@@ -40,43 +39,44 @@ def parse_event(raw: dict) -> tuple[str, str | None]:
     return "other", None
 
 
-def handle(rt, raw: dict, language: str | None, lease_token: str | None = None) -> Answer:
+def handle(rt, raw: dict, language: str | None, lease_token: str | None = None) -> ReplyContext:
     """Work one inbox event; a ShopError becomes a helpful answer, anything else propagates.
 
     `lease_token` fences the work: it commits only while this worker holds the event.
-    Returns the answer given (it knows whether the shopper has another event waiting).
+    Returns the reply context (it knows whether the shopper has another event waiting).
     The shop works in one-to-one chats only: a group or room is invited (once) to chat one to
     one, and an event in standby mode (another channel owns the chat) changes nothing and says
     nothing, nor does one without a user to answer.
+    :raise LeaseLost: the event changed hands; everything done for it here was rolled back.
     """
     kind, value = parse_event(raw)
-    answer = _answer_for(raw, language)
-    answer.lease_token = lease_token
-    if raw.get("mode", "active") != "active" or not answer.user_id:
-        answers.answer_with(rt.db, answer, [])
+    context = reply_context(raw, language, lease_token)
+    db = rt.db.with_context(context)
+    if raw.get("mode", "active") != "active" or not context.user_id:
+        chat.ignore(db, context.user_id)
     elif _source(raw).get("type") in ("group", "room"):
-        shoppers.invite_group(rt.db, answer)  # answer.user_id is the group's (or room's) id
+        # context.user_id is the group's (or room's) id
+        shoppers.invite_group(db, context.user_id, can_reply=bool(context.reply_token))
     else:
-        _handle_shopper(rt, raw, kind, value, answer)
-    rt.delivery.send_now(answer.queued)
-    return answer
+        _handle_shopper(rt, db, context, raw, kind, value)
+    return context
 
 
-def _handle_shopper(rt, raw: dict, kind: str, value: str | None, answer: Answer) -> None:
+def _handle_shopper(rt, db, context: ReplyContext, raw: dict, kind: str,
+                    value: str | None) -> None:
     try:
         if kind == "text":
-            handle_text_message(rt, value, answer)
+            handle_text_message(rt, db, context, value)
         elif kind == "postback":
-            handle_postback(rt, value, answer)
+            handle_postback(rt, db, context, value)
         elif kind == "follow":
-            handle_follow(rt, answer)
+            handle_follow(rt, context)
         elif kind == "unfollow":
-            shoppers.unfollow(rt.db, answer)
+            shoppers.unfollow(db, context.user_id)
         else:
-            handle_other(rt, raw, answer)
+            handle_other(db, context, raw)
     except ShopError as error:
-        answers.answer_with(rt.db, answer, [messages.text(error.text_key, answer.language,
-                                                           **error.params)])
+        chat.refuse(db, context.user_id, error)
 
 
 def _source(raw: dict) -> dict:
@@ -90,7 +90,7 @@ def _chat_id(source: dict) -> str | None:
     return chat_id if isinstance(chat_id, str) and chat_id else None
 
 
-def _answer_for(raw: dict, language: str | None) -> Answer:
+def reply_context(raw: dict, language: str | None, lease_token: str | None = None) -> ReplyContext:
     """Who to answer and how; tolerant of any shape, since a stored event may be odd.
 
     `user_id` is None when there is nobody to answer (then nothing may be sent or stored).
@@ -101,79 +101,83 @@ def _answer_for(raw: dict, language: str | None) -> Answer:
         delivered = datetime.fromtimestamp(timestamp / 1000, timezone.utc)
     except (TypeError, ValueError, OverflowError, OSError):
         delivered = datetime.now(timezone.utc)
-    return Answer(
+    return ReplyContext(
         user_id=_chat_id(_source(raw)),
         language=language,
         event_id=raw.get("webhookEventId"),
         reply_token=token if isinstance(token, str) else None,
         reply_until=delivered + REPLY_TOKEN_LIFE,
+        lease_token=lease_token,
     )
 
 
-def handle_text_message(rt, text: str, answer: Answer) -> None:
-    command = cmd.parse(text)
-    _run(rt, command, answer)
+def handle_text_message(rt, db, context: ReplyContext, text: str) -> None:
+    _run(rt, db, context, cmd.parse(text))
 
 
-def handle_postback(rt, data: str, answer: Answer) -> None:
-    command = postbacks.parse(data)
-    _run(rt, command, answer)
+def handle_postback(rt, db, context: ReplyContext, data: str) -> None:
+    _run(rt, db, context, postbacks.parse(data))
 
 
-def _run(rt, command, answer: Answer) -> None:
+def _run(rt, db, context: ReplyContext, command) -> None:
+    """Call the one use case a command asks for.
+
+    :raise ShopError: the use case refused, or the command was not understood.
+    """
+    user_id = context.user_id
     match command:
         case cmd.ShowProducts(page=page):
-            catalog.show_products(rt.db, answer, page, rt.links)
+            catalog.show_products(db, user_id, page)
         case postbacks.ShowProduct(product_id=product_id):
-            catalog.show_product(rt.db, answer, product_id, rt.links)
+            catalog.show_product(db, user_id, product_id)
         case cmd.ShowCart():
-            cart.show(rt.db, answer)
+            cart.show(db, user_id)
         case cmd.ChangeCart(product_id=product_id, amount=amount, relative=relative):
-            cart.change_quantity(rt.db, answer, product_id, amount, relative=relative)
+            cart.change_quantity(db, user_id, product_id, amount, relative=relative)
         case postbacks.DropUnavailable():
-            cart.drop_unavailable(rt.db, answer)
+            cart.drop_unavailable(db, user_id)
         case cmd.Checkout():
-            checkout.checkout(rt.db, answer, hold_minutes=rt.settings.order_hold_minutes)
+            checkout.checkout(db, user_id, hold_minutes=rt.settings.order_hold_minutes)
         case cmd.ShowOrders():
-            orders.show_recent(rt.db, answer)
+            orders.show_recent(db, user_id)
         case postbacks.Pay(order_id=order_id, pay_type=pay_type):
             # The bank may take up to BANK_TIMEOUT; the shopper sees LINE's animation meanwhile.
-            rt.messenger.show_loading(answer.user_id, rt.settings.bank_timeout + 2)
-            payments.start_payment(rt.db, rt.bank, rt.payment_settings, answer, order_id,
-                                   pay_type)
+            rt.messenger.show_loading(user_id, rt.settings.bank_timeout + 2)
+            payments.start_payment(db, rt.bank, rt.payment_settings, user_id, order_id, pay_type,
+                                   request_key=context.event_id)
         case postbacks.CancelOrder(order_id=order_id):
-            orders.cancel(rt.db, answer, order_id)
+            orders.cancel(db, order_id, shopper_id=user_id)
         case cmd.SetRecipient() as recipient:
-            shoppers.save_recipient(rt.db, answer, recipient.name, recipient.phone,
+            shoppers.save_recipient(db, user_id, recipient.name, recipient.phone,
                                     recipient.address)
         case cmd.Help():
-            answers.answer_with(rt.db, answer, messages.help_text(answer.language))
+            chat.show_help(db, user_id)
         case cmd.Malformed(usage_key=key):
-            answers.answer_with(rt.db, answer, [messages.text(key, answer.language)])
+            raise errors.Misspelt(key)
         case postbacks.BadPostback():
-            answers.answer_with(rt.db, answer, [messages.text("bad_postback", answer.language)])
+            raise errors.BadButton()
         case cmd.Unknown(text=text):
-            answers.answer_with(rt.db, answer, [messages.text("unknown_command",
-                                                               answer.language, text=text)])
+            raise errors.UnknownCommand(text=text)
 
 
-def handle_follow(rt, answer: Answer) -> None:
+def handle_follow(rt, context: ReplyContext) -> None:
     """Greet a new (or returning) follower with their coupon; their LINE language picks our texts."""
     try:
-        profile = rt.messenger.get_profile(answer.user_id)
-        answer.language = profile.language
-        display_name = profile.display_name
+        profile = rt.messenger.get_profile(context.user_id)
+        language, display_name = profile.language, profile.display_name
     except Exception as error:  # a greeting without the name beats no greeting
         log.info("event=profile_unavailable error=%s", type(error).__name__)
-        display_name = None
-    shoppers.follow(rt.db, answer, display_name, rt.settings.shop_name,
-                    coupon=offer_from(rt.settings))
+        language, display_name = context.language, None
+    context.language = language
+    shoppers.follow(rt.db.with_context(context), context.user_id, display_name, language,
+                    rt.settings.shop_name, coupon=offer_from(rt.settings))
 
 
-def handle_other(rt, raw: dict, answer: Answer) -> None:
-    """Stickers, images, joins…: a hint for a shopper's message, silence otherwise."""
-    if raw.get("type") == "message" and answer.reply_token:
-        answers.answer_with(rt.db, answer, [messages.text("unknown_command", answer.language,
-                                                           text="…")])
-    else:
-        answers.answer_with(rt.db, answer, [])
+def handle_other(db, context: ReplyContext, raw: dict) -> None:
+    """Stickers, images, joins…: a hint for a shopper's message, silence otherwise.
+
+    :raise UnknownCommand: a message we can't read, with a reply token to answer it.
+    """
+    if raw.get("type") == "message" and context.reply_token:
+        raise errors.UnknownCommand(text="…")
+    chat.ignore(db, context.user_id)

@@ -20,7 +20,7 @@ MAX_DEPTH = 32
 @bp.post("/callback")
 def callback():
     """Store every signed event in the inbox before answering; the workers do the rest."""
-    rt = current_app.extensions["shop"]
+    rt = current_app.extensions["runtime"]
     if (request.content_length or 0) > MAX_BODY_BYTES:
         abort(413)
     if request.mimetype != "application/json":

@@ -11,13 +11,14 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from handlers.line_login import LoginUnavailableError
+from handlers.notifier import ReplyContext
 from models.errors import (BankRefused, BankUnavailable, InvalidOrderRequest, OrderNotFound,
                            OrderNotPayable, OrderTooLarge, RecipientMissing, SoldOut)
 from models.order_request import parse_order_request
 from models.records import Order, PaymentAttempt, Product, Recipient
+from models.messages import refusal_text
 from models.texts import pick_language, t
 from services import catalog, checkout, orders, payments, shoppers
-from services.answers import Answer
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ ERROR_NAMES = {400: "bad_request", 401: "unauthorized", 404: "not_found",
 
 
 def _rt():
-    return current_app.extensions["shop"]
+    return current_app.extensions["runtime"]
 
 
 def _language() -> str:
@@ -87,9 +88,8 @@ def _http_error(error: HTTPException):
     return _error(error.code or 500, ERROR_NAMES.get(error.code, "error"))
 
 
-@bp.errorhandler(Exception)
-def _unexpected(error: Exception):
-    log.exception("event=api_error path=%s", request.path)
+def unexpected_error():
+    """The order API's answer to an unexpected error (the app's one handler calls it)."""
     return _error(500, "internal_error", message=t("error_generic", _language()))
 
 
@@ -160,23 +160,21 @@ def create_order():
     rt, language = _rt(), _language()
     body = _body()
     saved = shoppers.saved_recipient(rt.db, user_id)
-    answer = Answer(user_id=user_id, language=language)
     try:
         wanted = parse_order_request(body, language, recipient_saved=saved is not None)
-        order = checkout.checkout_lines(rt.db, answer, wanted,
+        order = checkout.checkout_lines(_answering(rt, user_id, language), user_id, wanted,
                                         hold_minutes=rt.settings.order_hold_minutes)
     except InvalidOrderRequest as error:
         return _error(400, "invalid_request", fields=error.fields)
     except RecipientMissing:
         return _error(400, "invalid_request", fields={"recipient": t("api_required", language)})
     except OrderTooLarge as error:
-        return _error(422, "order_too_large", message=t(error.text_key, language, **error.params))
+        return _error(422, "order_too_large", message=refusal_text(error, language))
     except SoldOut as error:
         return _error(409, "out_of_stock", lines=[
             {"product_id": s.product_id, "name": s.name, "count": s.count,
              "have_stock": s.have_stock, "total_price": s.total_price}
             for s in error.params["lines"]])
-    rt.delivery.send_now(answer.queued)
     log.info("event=api_order_created order_id=%s lines=%s", order.id, len(order.lines))
     return jsonify({"order": _order(order)}), 201
 
@@ -209,21 +207,24 @@ def create_payment(order_id: int):
     if method not in METHODS:
         return _error(400, "invalid_request",
                       fields={"method": t("api_method", language)})
-    answer = Answer(user_id=user_id, language=language)
     try:
-        attempt = payments.start_payment(rt.db, rt.bank, rt.payment_settings, answer,
-                                         _order_id(order_id), METHODS[method])
+        attempt = payments.start_payment(_answering(rt, user_id, language), rt.bank,
+                                         rt.payment_settings, user_id, _order_id(order_id),
+                                         METHODS[method])
         order, _ = orders.order_for(rt.db, user_id, order_id)
     except OrderNotFound:
         abort(404)
     except OrderNotPayable as error:
-        return _error(409, "not_payable", message=t(error.text_key, language, **error.params))
+        return _error(409, "not_payable", message=refusal_text(error, language))
     except (BankUnavailable, BankRefused) as error:
-        rt.delivery.send_now(answer.queued)
-        return _error(503, "bank_unavailable", message=t(error.text_key, language,
-                                                         **error.params))
-    rt.delivery.send_now(answer.queued)
+        return _error(503, "bank_unavailable", message=refusal_text(error, language))
     return jsonify({"payment": _payment(attempt, order.expires_at)}), 201
+
+
+def _answering(rt, user_id: str, language: str):
+    """The database answering this shopper: what the order API does also reaches their chat,
+    in the page's language (no reply token: it is pushed)."""
+    return rt.db.with_context(ReplyContext(user_id, language=language))
 
 
 @bp.route("/<path:unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

@@ -12,7 +12,7 @@ def product_image(product_id: int):
 
     :raise 404: no such product, or a hidden one (its name stays private).
     """
-    png = product_placeholder(current_app.extensions["shop"].db, product_id)
+    png = product_placeholder(current_app.extensions["runtime"].db, product_id)
     if png is None:
         abort(404)
     response = Response(png, mimetype="image/png")

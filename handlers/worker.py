@@ -7,9 +7,8 @@ import traceback
 
 from db import inbox
 from handlers import line_events
-from models import messages
+from models.events import EventFailed
 from services import bank_notices
-from services.answers import push_to
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +149,7 @@ class InboxWorker:
             rows = inbox.claim_events(cur, lease_seconds=self.lease_seconds, limit=limit)
         for row in rows:
             self.work(row)
-        notices = bank_notices.work_pending(self.rt.db, self.rt.bank, self.rt.delivery,
+        notices = bank_notices.work_pending(self.rt.db, self.rt.bank,
                                             limit=limit)
         return len(rows) + notices + self.rt.delivery.send_pending()
 
@@ -177,8 +176,8 @@ class InboxWorker:
         event_id, token = row["webhook_event_id"], row.get("lease_token")
         self._held[event_id] = token
         try:
-            answer = line_events.handle(self.rt, row["event"], row.get("language"), token)
-            return answer.shopper_has_more
+            context = line_events.handle(self.rt, row["event"], row.get("language"), token)
+            return context.shopper_has_more
         except inbox.LeaseLost:
             log.info("event=inbox_lease_lost webhook_event_id=%s", event_id)
         except Exception as error:
@@ -195,17 +194,15 @@ class InboxWorker:
         """Best effort: if the database is down too, the lease simply runs out and it is retried."""
         attempts = row.get("attempts") or 1
         user_id = (row["event"].get("source") or {}).get("userId")
+
+        def work(uow):
+            ours = inbox.mark_failed(uow.cur, row["webhook_event_id"], row.get("lease_token"),
+                                     error, give_up=give_up,
+                                     retry_in_seconds=min(300, 5 * 2 ** attempts))
+            if ours and user_id and (attempts == 1 or give_up):
+                uow.record(EventFailed(user_id))
         try:
-            with self.rt.db.transaction() as cur:
-                ours = inbox.mark_failed(cur, row["webhook_event_id"], row.get("lease_token"),
-                                         error, give_up=give_up,
-                                         retry_in_seconds=min(300, 5 * 2 ** attempts))
-                apology = None
-                if ours and user_id and (attempts == 1 or give_up):
-                    apology = push_to(cur, user_id, [messages.text("error_generic",
-                                                                   row.get("language"))])
-            if apology:
-                self.rt.delivery.send_now([apology])
+            self.rt.db.run(work)
         except Exception:
             log.exception("event=inbox_failure_not_recorded webhook_event_id=%s",
                           row["webhook_event_id"])

@@ -16,7 +16,7 @@ bp = Blueprint("liff", __name__, url_prefix="/liff", template_folder="templates"
 @bp.get("/<path:path>")
 def page(path: str = ""):
     """The single page; its script reads the path. :raise 404: LIFF is off."""
-    settings = current_app.extensions["shop"].settings
+    settings = current_app.extensions["runtime"].settings
     if not settings.liff_id:
         abort(404)
     response = make_response(render_template(

@@ -1,13 +1,9 @@
 """Back-office errors: each names the condition and says in zh-TW what the shop owner should know."""
+from models.errors import ShopError
 
 
-class AdminError(Exception):
-    """Base: `message` is shown to the shop owner as a flash or an API error."""
-    message = "操作失敗，請再試一次。"
-
-    def __init__(self, message: str | None = None):
-        self.message = message or self.message
-        super().__init__(self.message)
+class AdminError(ShopError):
+    """Only the shop owner meets these; `message` is shown as a flash or an API error."""
 
 
 class InvalidAccount(AdminError):
@@ -47,16 +43,8 @@ class InvalidStockChange(AdminError):
     message = "庫存調整有誤：數量須為非零整數、需填寫原因，且庫存不能小於 0。"
 
 
-class OrderMissing(AdminError):
-    message = "找不到這筆訂單。"
-
-
 class NotShippable(AdminError):
     message = "只有已付款的訂單可以出貨。"
-
-
-class NotCancellable(AdminError):
-    message = "只有待付款的訂單可以取消。"
 
 
 class NotRefundable(AdminError):

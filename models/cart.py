@@ -32,10 +32,6 @@ def new_quantity(product: Product | None, product_id: int, in_cart: int, amount:
     return quantity
 
 
-def cart_total(lines: list[CartLine]) -> int:
-    return sum(line.amount for line in lines)
-
-
 def unavailable(lines: list[CartLine]) -> list[CartLine]:
     """Lines whose product the owner took off sale: checkout can't include them."""
     return [line for line in lines if not line.active]

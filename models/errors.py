@@ -1,13 +1,19 @@
-"""Domain errors: each names the condition and the text the shopper sees."""
+"""Domain errors: each names the condition, the text the shopper sees and what the owner reads."""
 
 
 class ShopError(Exception):
-    """Base: `text_key` and `params` render the shopper-facing message (models/texts.py)."""
-    text_key = "error_generic"
+    """Base of every refusal a use case raises; nothing was changed.
 
-    def __init__(self, **params):
-        super().__init__(self.text_key, params)
+    `text_key` and `params` render the shopper's message (models/texts.py); `message` is the
+    shop owner's (zh-TW), shown in the back office as a flash or an API error.
+    """
+    text_key = "error_generic"
+    message = "操作失敗，請再試一次。"
+
+    def __init__(self, message: str | None = None, **params):
+        self.message = message or self.message
         self.params = params
+        super().__init__(self.message, params)
 
 
 class UnknownProduct(ShopError):
@@ -34,10 +40,16 @@ class EmptyCart(ShopError):
 class OrderNotFound(ShopError):
     """Also raised for another shopper's order: never reveal that it exists."""
     text_key = "order_not_found"
+    message = "找不到這筆訂單。"
 
 
 class OrderNotPayable(ShopError):
+    """`status` is the order's status (pending past its deadline counts as expired)."""
     text_key = "order_not_payable"
+
+
+class NotCancellable(OrderNotPayable):
+    message = "只有待付款的訂單可以取消。"
 
 
 class RecipientMissing(ShopError):
@@ -48,7 +60,7 @@ class InvalidRecipient(ShopError):
     """`problem` is usage, name, phone or address; each has its own text."""
 
     def __init__(self, problem: str, **params):
-        super().__init__(**params)
+        super().__init__(None, **params)
         self.problem = problem
         self.text_key = f"invalid_recipient_{problem}"
 
@@ -72,6 +84,24 @@ class OrderTooLarge(ShopError):
 class SoldOut(ShopError):
     """Checkout found lines the shop can no longer cover; `names` lists them."""
     text_key = "sold_out"
+
+
+class UnknownCommand(ShopError):
+    """The chat message is no command we know; `text` is what the shopper wrote (cut short)."""
+    text_key = "unknown_command"
+
+
+class Misspelt(ShopError):
+    """A known command word written wrongly: the shopper is shown how to write it."""
+
+    def __init__(self, usage_key: str):
+        super().__init__(None)
+        self.text_key = usage_key
+
+
+class BadButton(ShopError):
+    """Postback data we didn't write (an old or forged button)."""
+    text_key = "bad_postback"
 
 
 class InvalidOrderRequest(ShopError):

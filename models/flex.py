@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from models.order import TAIPEI, coupon_discount
+from models.order import TAIPEI, Totals
 from models.records import CartLine, Coupon, Product, Recipient
 from models.texts import t
 
@@ -199,21 +199,18 @@ def _cart_line(line: CartLine, language: str | None) -> dict:
     ]}
 
 
-def _coupon_rows(coupon: Coupon | None, subtotal: int, now: datetime,
-                 language: str | None) -> tuple[list[dict], int]:
-    """The coupon's line in the cart and the discount it gives now."""
-    if coupon is None or coupon.used_at is not None or coupon.expires_at <= now:
-        return [], 0
-    discount = coupon_discount(coupon, subtotal, now)
-    if discount:
+def _coupon_rows(totals: Totals, coupon: Coupon | None, language: str | None) -> list[dict]:
+    """The coupon's line in the cart: its discount, or how much more to spend for it."""
+    if totals.discount:
         return [_row(f"{t('coupon_label', language)} {coupon_offer(coupon, language)}",
-                     f"−{t('price', language, price=discount)}", color=RED)], discount
-    more = coupon.min_spend - subtotal
-    return [_text(t("coupon_needs_more", language, more=more, offer=coupon_offer(coupon, language)),
-                  size="xs", color=GREY)], 0
+                     f"−{t('price', language, price=totals.discount)}", color=RED)]
+    if totals.spend_more:
+        return [_text(t("coupon_needs_more", language, more=totals.spend_more,
+                        offer=coupon_offer(coupon, language)), size="xs", color=GREY)]
+    return []
 
 
-def cart_card(lines: list[CartLine], coupon: Coupon | None, now: datetime,
+def cart_card(lines: list[CartLine], totals: Totals, coupon: Coupon | None,
               language: str | None) -> dict:
     """The cart: each line with − / + / remove, subtotal, coupon, total and the order button."""
     body = [_text(t("cart_title", language), weight="bold", size="lg")]
@@ -226,23 +223,21 @@ def cart_card(lines: list[CartLine], coupon: Coupon | None, now: datetime,
     if len(rest) > CART_TEXT_LINES:
         body.append(_text(t("cart_more_lines", language, count=len(rest) - CART_TEXT_LINES),
                           size="xs", color=GREY))
-    subtotal = sum(line.amount for line in lines if line.active)
-    coupon_rows, discount = _coupon_rows(coupon, subtotal, now, language)
     body += [{"type": "separator", "margin": "lg"},
-             _row(t("cart_subtotal", language), t("price", language, price=subtotal))]
-    body += coupon_rows
+             _row(t("cart_subtotal", language), t("price", language, price=totals.subtotal))]
+    body += _coupon_rows(totals, coupon, language)
     body.append({"type": "box", "layout": "horizontal", "contents": [
         _text(t("cart_total_label", language), weight="bold", flex=3),
-        _text(t("price", language, price=subtotal - discount), weight="bold", color=GREEN,
+        _text(t("price", language, price=totals.total), weight="bold", color=GREEN,
               align="end", flex=2, size="lg")]})
     footer = [_button(postback(t("button_checkout", language), "action=buy",
                                t("button_checkout", language)))]
-    alt = t("cart_alt", language, count=len(lines), total=subtotal - discount)
+    alt = t("cart_alt", language, count=len(lines), total=totals.total)
     return {"type": "flex", "altText": alt[:ALT_LIMIT],
             "contents": _bubble(body, footer, size="mega")}
 
 
-def order_card(order_id: int, lines: list[CartLine], subtotal: int, discount: int, total: int,
+def order_card(order_id: int, lines: list[CartLine], totals: Totals,
                recipient: Recipient | None, expires_at: datetime, pay_actions: list[dict],
                language: str | None) -> dict:
     """A new order: what was ordered, the discount, where it goes, and how to pay."""
@@ -253,11 +248,11 @@ def order_card(order_id: int, lines: list[CartLine], subtotal: int, discount: in
         body.append(_text(t("cart_more_lines", language, count=len(lines) - CART_TEXT_LINES),
                           size="xs", color=GREY))
     body += [{"type": "separator", "margin": "md"},
-             _row(t("cart_subtotal", language), t("price", language, price=subtotal))]
-    if discount:
-        body.append(_row(t("coupon_label", language), f"−{t('price', language, price=discount)}",
-                         color=RED))
-    body.append(_row(t("cart_total_label", language), t("price", language, price=total),
+             _row(t("cart_subtotal", language), t("price", language, price=totals.subtotal))]
+    if totals.discount:
+        body.append(_row(t("coupon_label", language),
+                         f"−{t('price', language, price=totals.discount)}", color=RED))
+    body.append(_row(t("cart_total_label", language), t("price", language, price=totals.total),
                      weight="bold"))
     if recipient:
         body.append(_text(t("order_ship_to", language, name=recipient.name,
@@ -268,6 +263,6 @@ def order_card(order_id: int, lines: list[CartLine], subtotal: int, discount: in
     # Every way to pay stands out; the last action (cancel) is a plain link.
     footer = [_button(action, "primary" if i < len(pay_actions) - 1 else "link")
               for i, action in enumerate(pay_actions)]
-    alt = t("order_alt", language, order_id=order_id, total=total)
+    alt = t("order_alt", language, order_id=order_id, total=totals.total)
     return {"type": "flex", "altText": alt[:ALT_LIMIT],
             "contents": _bubble(body, footer, size="mega")}

@@ -1,10 +1,11 @@
 """LINE message JSON for every answer the bot gives (texts come from models/texts.py)."""
-from datetime import datetime, timezone
+from datetime import datetime
 
+from models import events as ev
 from models import flex
-from models.order import TAIPEI, payable_methods
-from models.records import (CartLine, Coupon, Order, PaymentAttempt, PaymentResult, Product,
-                            Recipient, Refund)
+from models.errors import ShopError
+from models.order import TAIPEI, Totals, payable_methods
+from models.records import CartLine, Coupon, Order, PaymentAttempt, Product, Recipient, Refund
 from models.texts import t
 
 TEXT_LIMIT = 5000
@@ -42,21 +43,19 @@ def product_detail(product: Product, in_cart: int, language: str | None,
     return [flex.product_detail(product, in_cart, language, links)]
 
 
-def cart(lines: list[CartLine], language: str | None, coupon: Coupon | None = None,
-         now: datetime | None = None) -> list[dict]:
+def cart(lines: list[CartLine], totals: Totals, coupon: Coupon | None,
+         language: str | None) -> list[dict]:
     """The cart card (− / + / remove per line, coupon, total, order button), checkout first."""
     if not lines:
         return with_quick_replies([text("cart_empty", language)], language)
-    card = flex.cart_card(lines, coupon, now or datetime.now(timezone.utc), language)
+    card = flex.cart_card(lines, totals, coupon, language)
     return with_quick_replies([card], language, CART_STEPS)
 
 
-def cart_changed(product: Product, quantity: int, lines: list[CartLine],
-                 language: str | None, coupon: Coupon | None = None,
-                 now: datetime | None = None) -> list[dict]:
-    key = "cart_updated" if quantity else "cart_removed"
-    return [text(key, language, name=product.name, quantity=quantity)] + cart(
-        lines, language, coupon, now)
+def cart_changed(changed: ev.CartChanged, language: str | None) -> list[dict]:
+    key = "cart_updated" if changed.quantity else "cart_removed"
+    return [text(key, language, name=changed.product.name, quantity=changed.quantity)] + cart(
+        changed.lines, changed.totals, changed.coupon, language)
 
 
 def unavailable_at_checkout(lines: list[CartLine], language: str | None) -> list[dict]:
@@ -68,18 +67,17 @@ def unavailable_at_checkout(lines: list[CartLine], language: str | None) -> list
         flex.postback(t("button_cart", language), "action=cart", t("say_cart", language))])]
 
 
-def unavailable_dropped(names: list[str], lines: list[CartLine], language: str | None,
-                        coupon: Coupon | None = None) -> list[dict]:
-    removed = [text("cart_removed", language, name="、".join(names))] if names else []
-    return removed + cart(lines, language, coupon)
+def unavailable_dropped(dropped: ev.UnavailableDropped, language: str | None) -> list[dict]:
+    removed = [text("cart_removed", language, name="、".join(dropped.names))] \
+        if dropped.names else []
+    return removed + cart(dropped.lines, dropped.totals, dropped.coupon, language)
 
 
-def order_created(order_id: int, lines: list[CartLine], subtotal: int, discount: int,
-                  total: int, expires_at: datetime, language: str | None,
-                  recipient: Recipient | None = None) -> list[dict]:
+def order_created(placed: ev.OrderPlaced, language: str | None) -> list[dict]:
     """The order card with its discount, recipient and the payment buttons."""
-    return [flex.order_card(order_id, lines, subtotal, discount, total, recipient, expires_at,
-                            pay_actions(order_id, total, language), language)]
+    actions = pay_actions(placed.order_id, placed.totals.total, language)
+    return [flex.order_card(placed.order_id, placed.lines, placed.totals, placed.recipient,
+                            placed.expires_at, actions, language)]
 
 
 def pay_actions(order_id: int, total: int, language: str | None) -> list[dict]:
@@ -113,22 +111,39 @@ def payment_instructions(order_id: int, attempt: PaymentAttempt, hold_until: dat
                                    "uri": attempt.card_url}])]
 
 
-def payment_notice(kind: str, order: Order, attempt: PaymentAttempt, result: PaymentResult,
-                   language: str | None) -> list[dict]:
-    if kind == "payment_failed":
-        body = t(kind, language, order_id=order.id,
-                 reason=result.description or t("status_pending", language))
-        return [_buttons(body, body, pay_actions(order.id, order.total, language))]
-    return [text(kind, language, order_id=order.id, amount=attempt.amount)]
+PAYMENT_TEXTS = {ev.PaymentReceived: "payment_received", ev.PaidTwice: "payment_duplicate",
+                 ev.PaidAfterClose: "payment_after_close"}
 
 
-def refund_notice(order_id: int, refund: Refund, language: str | None) -> dict:
+def payment_notice(notice: ev.PaymentNotice, language: str | None) -> list[dict]:
+    if isinstance(notice, ev.PaymentFailed):
+        body = t("payment_failed", language, order_id=notice.order_id,
+                 reason=notice.reason or t("status_pending", language))
+        return [_buttons(body, body, pay_actions(notice.order_id, notice.amount, language))]
+    return [text(PAYMENT_TEXTS[type(notice)], language, order_id=notice.order_id,
+                 amount=notice.amount)]
+
+
+def refusal_text(error: ShopError, language: str | None) -> str:
+    """What the shopper is told when a ShopError stopped their request (chat, shop page)."""
+    params = dict(error.params)
+    if "status" in params:
+        params["status"] = status_text(params["status"], language)
+    return t(error.text_key, language, **params)
+
+
+def refusal(error: ShopError, language: str | None) -> list[dict]:
+    return [{"type": "text", "text": refusal_text(error, language)[:TEXT_LIMIT]}]
+
+
+def refund_notice(refunded: ev.OrderRefunded, language: str | None) -> list[dict]:
     """The shopper's news of a refund: how much, how it comes back, and why."""
+    refund: Refund = refunded.refund
     key = "refund_card" if refund.method == "card" else "refund_transfer"
-    body = t(key, language, order_id=order_id, amount=refund.amount)
+    body = t(key, language, order_id=refunded.order_id, amount=refund.amount)
     if refund.reason:
         body += "\n" + t("refund_reason", language, reason=refund.reason)
-    return {"type": "text", "text": body[:TEXT_LIMIT]}
+    return [{"type": "text", "text": body[:TEXT_LIMIT]}]
 
 
 def order_list(orders: list[Order], language: str | None) -> list[dict]:
@@ -174,5 +189,55 @@ def with_quick_replies(messages: list[dict], language: str | None,
     return messages[:-1] + [{**messages[-1], "quickReply": {"items": items}}]
 
 
-def help_text(language: str | None) -> list[dict]:
-    return [text("help", language)]
+def for_event(event: ev.Event, language: str | None,
+              links: flex.Links = flex.NO_LINKS) -> list[dict]:
+    """The messages that tell the shopper about one domain event (none for some).
+
+    `links` says where cards may send the shopper (the shop page, when LIFF is set up).
+    """
+    match event:
+        case ev.ProductsShown():
+            return product_list(event.products, event.page, language, links)
+        case ev.ProductShown():
+            return product_detail(event.product, event.in_cart, language, links)
+        case ev.CartChanged():
+            return cart_changed(event, language)
+        case ev.UnavailableDropped():
+            return unavailable_dropped(event, language)
+        case ev.CartShown():
+            return cart(event.lines, event.totals, event.coupon, language)
+        case ev.OrderPlaced():
+            return order_created(event, language)
+        case ev.CheckoutStopped():
+            return unavailable_at_checkout(event.unavailable, language)
+        case ev.PaymentStarted():
+            return payment_instructions(event.order_id, event.attempt, event.hold_until,
+                                        event.card_minutes, language)
+        case ev.PaymentNotice():
+            return payment_notice(event, language)
+        case ev.OrdersShown():
+            return order_list(event.orders, language)
+        case ev.OrderCancelled():
+            return [text("order_cancelled", language, order_id=event.order_id)]
+        case ev.OrderExpired():
+            return [text("order_expired_notice", language, order_id=event.order_id)]
+        case ev.OrderRefunded():
+            return refund_notice(event, language)
+        case ev.OrderShipped():
+            return [text("order_shipped", language, order_id=event.order_id,
+                         note=event.tracking_note)]
+        case ev.Followed():
+            return welcome(event.shop_name, language, event.coupon, event.returning)
+        case ev.RecipientSaved():
+            recipient: Recipient = event.recipient
+            return [text("recipient_saved", language, name=recipient.name,
+                         phone=recipient.phone, address=recipient.address)]
+        case ev.HelpShown():
+            return [text("help", language)]
+        case ev.GroupInvited():
+            return [text("group_invitation", language)]
+        case ev.Refused():
+            return refusal(event.error, language)
+        case ev.EventFailed():
+            return [text("error_generic", language)]
+    return []  # Unfollowed, Ignored

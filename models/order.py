@@ -1,4 +1,5 @@
 """Order rules: totals, coupon discounts, how long a reservation holds."""
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from models.errors import OrderTooLarge
@@ -27,11 +28,23 @@ def payable_methods(total: int) -> list[str]:
     return [pay_type for pay_type, limit in MAX_TOTAL_FOR.items() if total <= limit]
 
 
+@dataclass(frozen=True)
+class Totals:
+    """What a cart or order costs; the one rule the cart card, checkout and the order API share."""
+    subtotal: int
+    discount: int
+    total: int
+    spend_more: int = 0  # NT$ more before the shopper's valid coupon applies (0: nothing to say)
+
+
+def coupon_usable(coupon: Coupon | None, now: datetime) -> bool:
+    """The shopper holds a coupon that is neither used nor expired."""
+    return coupon is not None and coupon.used_at is None and coupon.expires_at > now
+
+
 def coupon_discount(coupon: Coupon | None, subtotal: int, now: datetime) -> int:
     """NT$ off for this subtotal; 0 when the coupon is absent, used, expired or below its minimum."""
-    if coupon is None or coupon.used_at is not None or coupon.expires_at <= now:
-        return 0
-    if subtotal < coupon.min_spend:
+    if not coupon_usable(coupon, now) or subtotal < coupon.min_spend:
         return 0
     if coupon.kind == "percent":
         off = subtotal * coupon.value // 100
@@ -41,11 +54,17 @@ def coupon_discount(coupon: Coupon | None, subtotal: int, now: datetime) -> int:
     return max(0, min(off, subtotal - 1))
 
 
-def order_totals(lines: list[CartLine], coupon: Coupon | None, now: datetime) -> tuple[int, int, int]:
-    """(subtotal, discount, total) in whole NT$."""
-    subtotal = sum(line.amount for line in lines)
+def order_totals(lines: list[CartLine], coupon: Coupon | None, now: datetime) -> Totals:
+    """Subtotal, the coupon's discount and the total to pay, in whole NT$.
+
+    Lines of products taken off sale count for nothing (checkout refuses them).
+    """
+    subtotal = sum(line.amount for line in lines if line.active)
     discount = coupon_discount(coupon, subtotal, now)
-    return subtotal, discount, subtotal - discount
+    spend_more = 0
+    if not discount and coupon_usable(coupon, now):
+        spend_more = max(0, coupon.min_spend - subtotal)
+    return Totals(subtotal, discount, subtotal - discount, spend_more)
 
 
 def atm_deadline(now: datetime, days: int) -> tuple[str, datetime]:

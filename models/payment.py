@@ -1,9 +1,8 @@
 """Payment rules: what one bank result does to an attempt and its order."""
 from dataclasses import dataclass
 
-from models.records import PaymentAttempt, PaymentResult
-
-SETTLED = ("paid",)
+from models import events
+from models.records import Order, PaymentAttempt, PaymentResult
 
 
 @dataclass(frozen=True)
@@ -11,7 +10,7 @@ class PaymentDecision:
     attempt_status: str | None   # new status for the attempt, None = leave it
     order_paid: bool = False     # move the order from pending to paid
     flag: str | None = None      # a note for the shop owner
-    notify: str | None = None    # text key of the message to push to the shopper
+    notify: type[events.PaymentNotice] | None = None  # what the shopper is told
 
 
 def decide(attempt: PaymentAttempt, order_status: str, result: PaymentResult) -> PaymentDecision:
@@ -24,13 +23,20 @@ def decide(attempt: PaymentAttempt, order_status: str, result: PaymentResult) ->
     if not result.paid:
         if attempt.status == "failed":
             return PaymentDecision(None)
-        notify = "payment_failed" if order_status == "pending" and attempt.status != "void" else None
+        tell = order_status == "pending" and attempt.status != "void"
+        notify = events.PaymentFailed if tell else None
         return PaymentDecision("failed", notify=notify)
     if order_status == "pending":
-        return PaymentDecision("paid", order_paid=True, notify="payment_received")
+        return PaymentDecision("paid", order_paid=True, notify=events.PaymentReceived)
     if order_status in ("paid", "shipped"):
         return PaymentDecision("paid", flag=f"重複付款，請退款（{attempt.order_no}）",
-                               notify="payment_duplicate")
+                               notify=events.PaidTwice)
     return PaymentDecision("paid", flag=f"訂單{'逾期' if order_status == 'expired' else '取消'}後收到付款"
                                         f"（{attempt.order_no}）",
-                           notify="payment_after_close")
+                           notify=events.PaidAfterClose)
+
+
+def notice_for(decision: PaymentDecision, order: Order, attempt: PaymentAttempt,
+               result: PaymentResult) -> events.PaymentNotice:
+    """The shopper's notice for a decision that has one."""
+    return decision.notify(order.user_id, order.id, attempt.amount, result.description)

@@ -1,5 +1,5 @@
 """Typed records passed between the database, the rules and the chat."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 
@@ -106,13 +106,6 @@ class PaymentResult:
     ts_no: str | None = None
     description: str | None = None
     pay_date: str | None = None
-
-
-@dataclass
-class Reply:
-    """Messages (LINE JSON dicts) for one shopper, replied or pushed after commit."""
-    user_id: str
-    messages: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

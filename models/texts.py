@@ -3,18 +3,8 @@
 DEFAULT_LANGUAGE = "zh-TW"
 
 TEXTS: dict[str, dict[str, str]] = {
-    "products_title": {"zh-TW": "🛍 商品列表", "en": "🛍 Products"},
-    "product_line": {"zh-TW": "#{id} {name}　NT${price}　庫存 {stock}",
-                     "en": "#{id} {name}  NT${price}  stock {stock}"},
-    "product_sold_out": {"zh-TW": "#{id} {name}　NT${price}　已售完",
-                         "en": "#{id} {name}  NT${price}  sold out"},
     "no_products": {"zh-TW": "目前沒有上架的商品。", "en": "No products for sale right now."},
-    "products_hint": {"zh-TW": "加入購物車：cart 商品編號 數量，例如 cart 1 2",
-                      "en": "Add to cart: cart <id> <qty>, e.g. cart 1 2"},
     "cart_title": {"zh-TW": "🛒 購物車", "en": "🛒 Your cart"},
-    "cart_line": {"zh-TW": "{name} × {quantity}　NT${amount}",
-                  "en": "{name} × {quantity}  NT${amount}"},
-    "cart_total": {"zh-TW": "合計 NT${total}", "en": "Total NT${total}"},
     "cart_empty": {"zh-TW": "購物車是空的。輸入「商品」看看有什麼吧！",
                    "en": "Your cart is empty. Type 'products' to browse."},
     "cart_updated": {"zh-TW": "已更新：{name} × {quantity}", "en": "Updated: {name} × {quantity}"},
@@ -30,8 +20,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "button_web_atm": {"zh-TW": "網路 ATM 轉帳", "en": "Pay by web ATM"},
     "button_web_atm_hint": {"zh-TW": "也可以用網路 ATM 直接轉帳：", "en": "Or pay right away by web ATM:"},
     "button_open_card_page": {"zh-TW": "前往信用卡付款", "en": "Pay by card"},
-    "order_created": {"zh-TW": "訂單 #{order_id} 已成立，金額 NT${total}。\n商品已為您保留至 {deadline}，請選擇付款方式：",
-                      "en": "Order #{order_id} placed, NT${total}.\nItems held until {deadline}. Choose how to pay:"},
     "atm_instructions": {"zh-TW": "請於 {deadline} 前轉帳\n銀行代碼：{bank_code}（永豐銀行）\n虛擬帳號：{account}\n金額：NT${amount}\n訂單 #{order_id}",
                          "en": "Please transfer by {deadline}\nBank code: {bank_code} (SinoPac)\nAccount: {account}\nAmount: NT${amount}\nOrder #{order_id}"},
     "card_instructions": {"zh-TW": "訂單 #{order_id}，金額 NT${amount}。\n請在 {minutes} 分鐘內完成信用卡付款。",

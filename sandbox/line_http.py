@@ -27,7 +27,8 @@ def json_body() -> dict:
     try:
         body = json.loads(request.get_data() or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        where = f"line: {exc.lineno}, column: {exc.colno}" if isinstance(exc, json.JSONDecodeError) else "line: 1, column: 1"
+        where = (f"line: {exc.lineno}, column: {exc.colno}" if isinstance(exc, json.JSONDecodeError)
+                 else "line: 1, column: 1")
         raise LineApiError(400, f"The request body could not be parsed as JSON ({where})") from exc
     if not isinstance(body, dict):
         raise LineApiError(400, "The request body could not be parsed as JSON (line: 1, column: 1)")

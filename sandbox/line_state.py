@@ -3,73 +3,21 @@
 Tests and benchmarks inspect it directly: users, per-user conversations, reply tokens, retry keys,
 rich menus and counters. Rules cited as §x refer to ../shared/refs/line-platform.md.
 """
-
 import secrets
 import threading
 import time
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Callable
 
 from sandbox import line_limits as L
 from sandbox.line_login import LineLogin
 from sandbox.line_quota import MessageQuota
+from sandbox.line_records import ReplyToken, RichMenu, User, Counters, new_user_id
 from sandbox.line_webhook_sender import WebhookSender
 
 DEFAULT_SHOPPERS = (("小明", "zh-TW"), ("小華", "zh-TW"), ("Alice", "en"))
 _KEPT_ERRORS = 50
-
-
-def new_user_id() -> str:
-    """A LINE-shaped user ID: 'U' + 32 lowercase hex digits."""
-    return "U" + secrets.token_hex(16)
-
-
-@dataclass
-class User:
-    """A shopper; `blocked` is set by unfollow and cleared by follow (§2.4 push to blocked users)."""
-
-    user_id: str
-    display_name: str
-    language: str = "zh-TW"
-    following: bool = True
-    blocked: bool = False
-
-    def to_json(self) -> dict:
-        """The shape the chat page and profile API use."""
-        return {"userId": self.user_id, "displayName": self.display_name,
-                "language": self.language, "following": self.following, "blocked": self.blocked}
-
-
-@dataclass
-class ReplyToken:
-    """A reply token issued with a webhook event (§2.3)."""
-
-    user_id: str
-    event_timestamp_ms: int
-    delivered_at: float
-    used: bool = False
-
-
-@dataclass
-class RichMenu:
-    """A rich menu object plus its uploaded image (§6)."""
-
-    rich_menu_id: str
-    menu: dict
-    image: bytes | None = None
-    image_type: str | None = None
-
-
-@dataclass
-class _Counters:
-    replies: int = 0
-    pushes: int = 0
-    multicasts: int = 0
-    undelivered: int = 0
-    errors: int = 0
-    webhooks: int = 0
-    webhook_failures: int = 0
 
 
 class LineState:
@@ -96,7 +44,7 @@ class LineState:
         self._events: dict[str, dict] = {}
         self._rich_menus: dict[str, RichMenu] = {}
         self._default_rich_menu_id: str | None = None
-        self._counters = _Counters()
+        self._counters = Counters()
         self.quota = MessageQuota()
         # Every accepted loading animation, {"chatId", "loadingSeconds", "time"} (ms), oldest first.
         self.loading_started: list[dict] = []
@@ -323,7 +271,7 @@ class LineState:
             self._reply_tokens.clear()
             self._retry_keys.clear()
             self._events.clear()
-            self._counters = _Counters()
+            self._counters = Counters()
             self.quota = MessageQuota(self.quota.limit)
             self._errors.clear()
             self.loading_started.clear()

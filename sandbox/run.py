@@ -18,6 +18,7 @@ from db import products
 from db.migrate import init_db
 from db.pool import EMBEDDED_DATA_DIR, start_embedded_postgres
 from handlers.rich_menu import setup_rich_menu
+from models.catalog import parse_catalog
 from sandbox.line_emulator import LineState, create_line_emulator, serve_in_thread
 from services import admin_accounts, catalog
 from sinopac.emulator import create_emulator
@@ -56,13 +57,13 @@ def start(host: str, bot_port: int, line_port: int, bank_port: int, shop_name: s
         "LIFF_SDK_URL": f"{line_url}/liff/sdk.js", "ALLOW_HTTP_IMAGES": "1",
         **({"DATABASE_URL": database_url} if database_url else {}),
     })
-    rt = app.extensions["shop"]
+    rt = app.extensions["runtime"]
     init_db(rt.db)
     with rt.db.statement() as cur:
         empty = not products.list_products(cur, include_hidden=True)
     if empty:
-        items = catalog.parse_catalog(json.loads(DEMO_CATALOG.read_text(encoding="utf-8")),
-                                      base_url=bot_url)
+        items = parse_catalog(json.loads(DEMO_CATALOG.read_text(encoding="utf-8")),
+                              base_url=bot_url)
         catalog.import_catalog(rt.db, items)
     owner_password = secrets.token_urlsafe(9)
     admin_accounts.create_admin(rt.db, DEMO_OWNER, owner_password)
@@ -79,7 +80,7 @@ def stop(running: dict) -> None:
     """Stop the servers, the inbox workers and the database pool started by `start`."""
     for server in running["servers"]:
         server.shutdown()
-    rt = running["app"].extensions["shop"]
+    rt = running["app"].extensions["runtime"]
     rt.worker.stop()
     rt.db.close()
     running["line_state"].close()

@@ -1,49 +1,14 @@
-"""The shop owner's catalog work: adding and editing products, adjusting stock."""
+"""The shop owner's catalog work: adding and editing products, adjusting stock.
+
+Form and JSON fields are checked by the one catalog rule, models/catalog.py `parse_product`.
+"""
 from dataclasses import replace
-from typing import Mapping
 
 from db import audit, products
-from models import limits
-from models.admin_errors import (InvalidProduct, InvalidStockChange, ProductIdTaken,
-                                 ProductMissing)
+from models.admin_errors import InvalidStockChange, ProductIdTaken, ProductMissing
 from models.audit import (PRODUCT_CREATED, STOCK_ADJUSTED, Actor, changed_fields,
                           product_edit_action)
 from models.records import Product
-
-MAX_NAME = 100
-MAX_DESCRIPTION = 2000
-MAX_URL = 1000  # LINE's limit for image URLs
-
-
-def parse_product(form: Mapping[str, object]) -> Product:
-    """A Product (stock 0) from form or JSON fields: id, name, price, description, image_url, active.
-
-    :raise InvalidProduct: naming the first field that is wrong.
-    """
-    product_id = _whole(form.get("id"), "商品編號", 1, limits.MAX_ID)
-    name = str(form.get("name") or "").strip()
-    if not name or len(name) > MAX_NAME:
-        raise InvalidProduct(f"商品名稱必填，最多 {MAX_NAME} 字。")
-    price = _whole(form.get("price"), "價格", 0, limits.MAX_PRICE)
-    description = str(form.get("description") or "").strip()
-    if len(description) > MAX_DESCRIPTION:
-        raise InvalidProduct(f"商品說明最多 {MAX_DESCRIPTION} 字。")
-    image_url = str(form.get("image_url") or "").strip() or None
-    # LINE shows only HTTPS images.
-    if image_url and (not image_url.startswith("https://") or len(image_url) > MAX_URL):
-        raise InvalidProduct("圖片網址必須以 https:// 開頭。")
-    active = form.get("active") in (True, "on", "true", "1", "y")
-    return Product(id=product_id, name=name, price=price, stock=0, image_url=image_url,
-                   description=description, active=active)
-
-
-def _whole(raw, label: str, low: int, high: int) -> int:
-    text = str(raw if raw is not None else "").strip()
-    value = None if isinstance(raw, bool) else limits.whole(text, low, high, signed=True)
-    if value is None:
-        raise InvalidProduct(f"{label}必須是 {low} 到 {high} 的整數。")
-    return value
-
 
 def list_all(db) -> list[Product]:
     """Every product, hidden ones included."""
@@ -68,14 +33,13 @@ def get(db, product_id: int) -> tuple[Product, list[dict]]:
         return product, products.list_stock_adjustments(cur, product_id)
 
 
-def create(db, product: Product, initial_stock: int, actor: Actor) -> int:
-    """Add a product (in the audit trail); its opening stock is logged as a stock adjustment.
+def create(db, product: Product, actor: Actor) -> int:
+    """Add a product (in the audit trail); its opening stock (`product.stock`) is logged as a
+    stock adjustment.
 
     :raise ProductIdTaken: another product has this id.
-    :raise InvalidStockChange: negative opening stock.
     """
-    if initial_stock < 0:
-        raise InvalidStockChange()
+    initial_stock = product.stock
     with db.transaction() as cur:
         if not products.insert_product(cur, replace(product, stock=0)):
             raise ProductIdTaken()

@@ -1,14 +1,11 @@
-"""The shop owner's view of orders: finding them, reading one, cancelling an unpaid one."""
+"""The shop owner's view of orders: finding them and reading one (cancelling: services/orders.py)."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from db import audit, orders, payments, refunds, shoppers
-from models import messages
-from models.admin_errors import NotCancellable, OrderMissing
-from models.audit import ORDER_CANCELLED, Actor
+from db import orders, payments, refunds, shoppers
+from models.errors import OrderNotFound
 from models.records import Order, PaymentAttempt, Refund
 from models.refund import METHODS, RefundTotals, paid_attempt, totals
-from services.answers import push_to
 
 PAGE_SIZE = 50
 
@@ -51,38 +48,14 @@ def find(db, where: OrderFilter) -> tuple[list[dict], int]:
 def detail(db, order_id: int) -> OrderDetail:
     """An order with its snapshot lines, shopper name, payment attempts and refunds.
 
-    :raise OrderMissing: no such order.
+    :raise OrderNotFound: no such order.
     """
     with db.transaction() as cur:
         order = orders.get_order(cur, order_id)
         if order is None:
-            raise OrderMissing()
+            raise OrderNotFound()
         attempts = payments.list_attempts_for_order(cur, order_id)
         given_back = refunds.list_refunds(cur, order_id)
         return OrderDetail(order, shoppers.get_display_name(cur, order.user_id), attempts,
                            given_back, totals(paid_attempt(attempts), given_back),
                            refunds.restocked_at(cur, order_id))
-
-
-def cancel(db, order_id: int, actor: Actor) -> list[dict]:
-    """The shop cancels an unpaid order: stock goes back, open payments are voided, the shopper is told.
-
-    The audit row names the units returned to stock.
-    Returns the queued outbox rows to send after commit.
-    :raise OrderMissing: no such order.
-    :raise NotCancellable: it is not pending any more.
-    """
-    def work(cur):
-        order = orders.get_order(cur, order_id, for_update=True)
-        if order is None:
-            raise OrderMissing()
-        if not orders.release_orders(cur, "cancelled", order_id=order_id):
-            raise NotCancellable()
-        audit.record(cur, actor, ORDER_CANCELLED, "order", order_id,
-                     before={"status": order.status},
-                     after={"status": "cancelled", "restocked": {
-                         str(line.product_id): line.quantity for line in order.lines}})
-        language = shoppers.get_language(cur, order.user_id)
-        return [push_to(cur, order.user_id, [messages.text(
-            "order_cancelled", language, order_id=order_id)])]
-    return db.run(work)

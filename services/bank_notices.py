@@ -32,7 +32,7 @@ def receive(db, pay_token: str) -> bool:
         return bank_notices.store(cur, pay_token)
 
 
-def work_pending(db, bank, delivery, *, limit: int = 10, pay_token: str | None = None,
+def work_pending(db, bank, *, limit: int = 10, pay_token: str | None = None,
                  within: float | None = None) -> int:
     """Confirm stored notices (or just `pay_token`) with the bank; returns how many were tried.
 
@@ -41,11 +41,11 @@ def work_pending(db, bank, delivery, *, limit: int = 10, pay_token: str | None =
     with db.statement() as cur:
         claimed = bank_notices.claim(cur, limit=limit, pay_token=pay_token)
     for row in claimed:
-        _confirm(db, bank, delivery, row["pay_token"], row["attempts"], within)
+        _confirm(db, bank, row["pay_token"], row["attempts"], within)
     return len(claimed)
 
 
-def _confirm(db, bank, delivery, pay_token: str, attempts: int, within: float | None) -> None:
+def _confirm(db, bank, pay_token: str, attempts: int, within: float | None) -> None:
     try:
         response = bank.order_pay_query(pay_token, within=within)
         applied = payments.apply_payment_result(db, payments.result_from_pay_query(response))
@@ -61,16 +61,14 @@ def _confirm(db, bank, delivery, pay_token: str, attempts: int, within: float | 
         return
     with db.statement() as cur:
         bank_notices.mark_done(cur, pay_token, applied.order.id if applied else None)
-    if applied:
-        delivery.send_now(applied.queued)
 
 
-def confirm_for_shopper(db, bank, delivery, pay_token: str,
+def confirm_for_shopper(db, bank, pay_token: str,
                         within: float) -> tuple[str | None, Order | None]:
     """Confirm one notice for the shopper's return page, waiting at most about `within` s
     (also for a worker that took it first); returns what `order_for` says then."""
     deadline = time.monotonic() + within
-    work_pending(db, bank, delivery, pay_token=pay_token, within=within)
+    work_pending(db, bank, pay_token=pay_token, within=within)
     status, order = order_for(db, pay_token)
     while status == "pending" and time.monotonic() < deadline:
         time.sleep(WAIT_STEP_SECONDS)

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from db import coupons
-from models.order import coupon_discount
-from models.records import Coupon
+from models.order import Totals, order_totals
+from models.records import CartLine, Coupon
 
 
 @dataclass(frozen=True)
@@ -29,18 +29,16 @@ def grant_follower_coupon(cur, user_id: str, offer: CouponOffer, now: datetime) 
         value=offer.value, min_spend=offer.min_spend, expires_at=now + timedelta(days=offer.days))
 
 
-def claim_for_checkout(cur, user_id: str, subtotal: int, now: datetime) -> tuple[int | None, int]:
-    """(coupon_id, discount) for this subtotal, the coupon marked used; (None, 0) if none applies.
+def claim_for_checkout(cur, user_id: str, lines: list[CartLine],
+                       now: datetime) -> tuple[int | None, Totals]:
+    """The order's totals with the shopper's coupon, which is marked used if it applies.
 
     The use is conditional, so of two concurrent checkouts only one gets the discount.
     """
     coupon = coupons.get_coupon_for(cur, user_id)
-    discount = coupon_discount(coupon, subtotal, now)
-    if not discount or not coupons.use_coupon(cur, coupon.id):
-        return None, 0
-    return coupon.id, discount
-
-
-def coupon_for(cur, user_id: str) -> Coupon | None:
-    """The shopper's coupon (for showing it in the cart)."""
-    return coupons.get_coupon_for(cur, user_id)
+    totals = order_totals(lines, coupon, now)
+    if not totals.discount:
+        return None, totals
+    if not coupons.use_coupon(cur, coupon.id):
+        return None, order_totals(lines, None, now)
+    return coupon.id, totals

@@ -1,52 +1,60 @@
-"""A shopper's orders: listing, cancelling, and expiring the unpaid ones."""
-from db import orders, payments, shoppers
-from models import messages
-from models.errors import OrderNotFound, OrderNotPayable
+"""Orders after checkout: listing, reading, cancelling, and expiring the unpaid ones."""
+from db import audit, orders, payments
+from models.audit import ORDER_CANCELLED, Actor
+from models.errors import NotCancellable, OrderNotFound
+from models.events import OrderCancelled, OrderExpired, OrdersShown
 from models.records import Order, PaymentAttempt
-from services.answers import Answer, push_to
 
 
-def show_recent(db, answer: Answer, limit: int = 5):
-    """Answer with the shopper's recent orders and their status."""
-    with db.transaction() as cur:
-        recent = orders.list_orders_for(cur, answer.user_id, limit)
-        answer.send(cur, messages.order_list(recent, answer.language))
-        return recent
+def show_recent(db, user_id: str, limit: int = 5) -> OrdersShown:
+    """The shopper's recent orders and their status."""
+    def work(uow):
+        shown = OrdersShown(user_id, orders.list_orders_for(uow.cur, user_id, limit))
+        uow.record(shown)
+        return shown
+    return db.run(work)
 
 
-def cancel(db, answer: Answer, order_id: int) -> None:
-    """The shopper cancels their own unpaid order; its stock goes back.
+def cancel(db, order_id: int, *, shopper_id: str | None = None,
+           actor: Actor | None = None) -> OrderCancelled:
+    """Cancel an unpaid order: its stock goes back, open payments are voided, the shopper is told.
 
-    :raise OrderNotFound: no such order for this shopper.
-    :raise OrderNotPayable: it is no longer pending.
+    The shopper asking (`shopper_id`) may cancel only their own order; the shop owner
+    (`actor`) any, and the audit trail names the units returned to stock.
+    :raise OrderNotFound: no such order (for this shopper).
+    :raise NotCancellable: it is not pending any more.
     """
-    def work(cur):
-        order = orders.get_order(cur, order_id, for_update=True)
-        if order is None or order.user_id != answer.user_id:
+    def work(uow):
+        order = orders.get_order(uow.cur, order_id, for_update=True)
+        if order is None or shopper_id is not None and order.user_id != shopper_id:
             raise OrderNotFound()
-        if not orders.release_orders(cur, "cancelled", order_id=order_id):
-            raise OrderNotPayable(order_id=order_id,
-                                  status=messages.status_text(order.status, answer.language))
-        answer.send(cur, [messages.text("order_cancelled", answer.language, order_id=order_id)])
-    db.run(work)
+        if not orders.release_orders(uow.cur, "cancelled", order_id=order_id):
+            raise NotCancellable(order_id=order_id, status=order.status)
+        if actor is not None:
+            audit.record(uow.cur, actor, ORDER_CANCELLED, "order", order_id,
+                         before={"status": order.status},
+                         after={"status": "cancelled", "restocked": {
+                             str(line.product_id): line.quantity for line in order.lines}})
+        cancelled = OrderCancelled(order.user_id, order_id)
+        uow.record(cancelled)
+        return cancelled
+    return db.run(work)
 
 
-def release_overdue(cur) -> list[dict]:
-    """Expire every pending order past its deadline, return its stock and queue a notice.
+def release_overdue(uow) -> list[OrderExpired]:
+    """Expire every pending order past its deadline and return its stock; the shoppers are told.
 
-    Returns the queued notices (the sweeper sends them; otherwise the poller does).
+    Runs inside the caller's unit of work, so the notices leave right after its commit.
     """
-    closed = orders.release_orders(cur, "expired", overdue_only=True)
-    notices = []
-    for row in closed:
-        language = shoppers.get_language(cur, row["user_id"])
-        notices.append(push_to(cur, row["user_id"], [messages.text(
-            "order_expired_notice", language, order_id=row["id"])]))
-    return notices
+    expired = [OrderExpired(row["user_id"], row["id"])
+               for row in orders.release_orders(uow.cur, "expired", overdue_only=True)]
+    for notice in expired:
+        uow.record(notice)
+    return expired
 
 
-def expire_overdue(db) -> list[dict]:
-    """`flask expire-orders`: the scheduled sweep; returns the notices to send."""
+def expire_overdue(db) -> list[OrderExpired]:
+    """`flask expire-orders`: the scheduled sweep."""
     return db.run(release_overdue)
 
 

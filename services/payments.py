@@ -5,13 +5,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from db import orders, payments, shoppers
-from models import messages
+from db import orders, payments
 from models.errors import BankRefused, BankUnavailable, OrderNotFound, OrderNotPayable
+from models.events import PaymentStarted
 from models.order import atm_deadline, card_deadline, check_order_total
-from models.payment import PaymentDecision, decide
+from models.payment import PaymentDecision, decide, notice_for
 from models.records import Order, PaymentAttempt, PaymentResult
-from services.answers import Answer, push_to
 from sinopac.errors import BankRejectedError, SinoPacError
 from sinopac.records import ATMParam, CardParam, OrderCreateRequest
 
@@ -24,7 +23,6 @@ SINOPAC_BANK_CODE = "807"
 class AppliedPayment:
     decision: PaymentDecision
     order: Order
-    queued: list[dict]
 
 
 @dataclass(frozen=True)
@@ -36,16 +34,19 @@ class PaymentSettings:
     card_hold_minutes: int
 
 
-def start_payment(db, bank, conf: PaymentSettings, answer: Answer, order_id: int,
-                  pay_type: str, now: datetime | None = None) -> PaymentAttempt | None:
-    """Create the bank order for `order_id` (ATM 'A' or card 'C') and answer with how to pay.
+def start_payment(db, bank, conf: PaymentSettings, user_id: str, order_id: int, pay_type: str,
+                  *, request_key: str | None = None,
+                  now: datetime | None = None) -> PaymentAttempt:
+    """Create the bank order for `order_id` (ATM 'A' or card 'C'); the shopper learns how to pay.
 
     Our attempt row is committed before the bank call, so a crash or timeout leaves a record
-    the reconciler can settle, and a retried LINE event reuses the same OrderNo.
+    the reconciler can settle; a retried request (same `request_key`, e.g. the LINE event's
+    id) reuses the same OrderNo.
     :raise ShopError: not the shopper's order, not payable, or the bank failed.
     """
     now = now or datetime.now(timezone.utc)
-    order, attempt = db.run(lambda cur: _prepare(cur, answer, order_id, pay_type, now))
+    order, attempt = db.run(
+        lambda uow: _prepare(uow.cur, user_id, order_id, pay_type, request_key, now))
     if attempt.status not in ("new", "error"):
         return attempt
     expire_date, atm_ends = atm_deadline(now, conf.atm_expire_days)
@@ -60,7 +61,7 @@ def start_payment(db, bank, conf: PaymentSettings, answer: Answer, order_id: int
         created = bank.order_create(request)
     except SinoPacError as error:
         reason = str(error)
-        db.run(lambda cur: payments.mark_attempt_error(cur, attempt.id, reason))
+        db.run(lambda uow: payments.mark_attempt_error(uow.cur, attempt.id, reason))
         log.warning("event=payment_create_failed order_no=%s error=%s",
                     attempt.order_no, type(error).__name__)
         if isinstance(error, BankRejectedError):
@@ -69,7 +70,8 @@ def start_payment(db, bank, conf: PaymentSettings, answer: Answer, order_id: int
 
     hold_until = atm_ends if pay_type == "A" else card_deadline(now, conf.card_hold_minutes)
 
-    def record(cur):
+    def record(uow):
+        cur = uow.cur
         orders.get_order(cur, order.id, for_update=True)  # the order before its attempt
         recorded = payments.record_bank_order(
             cur, attempt.id, ts_no=created.TSNo,
@@ -78,34 +80,30 @@ def start_payment(db, bank, conf: PaymentSettings, answer: Answer, order_id: int
             atm_web_url=created.WebAtmURL,
             card_url=created.CardPayURL, description=created.Description)
         if recorded.status != "open":
-            raise OrderNotPayable(order_id=order.id, status=messages.status_text(
-                "expired", answer.language))
+            raise OrderNotPayable(order_id=order.id, status="expired")
         orders.extend_hold(cur, order.id, hold_until)
-        answer.send(cur, messages.payment_instructions(order.id, recorded, hold_until,
-                                                       conf.card_hold_minutes, answer.language))
+        uow.record(PaymentStarted(user_id, order.id, recorded, hold_until,
+                                  conf.card_hold_minutes))
         return recorded
     return db.run(record)
 
 
-def _prepare(cur, answer: Answer, order_id: int, pay_type: str,
+def _prepare(cur, user_id: str, order_id: int, pay_type: str, request_key: str | None,
              now: datetime) -> tuple[Order, PaymentAttempt]:
-    # The bank call that follows can't be rolled back: only the event's holder may make it.
-    answer.hold(cur)
     order = orders.get_order(cur, order_id, for_update=True)
-    if order is None or order.user_id != answer.user_id:
+    if order is None or order.user_id != user_id:
         raise OrderNotFound()
-    if answer.event_id:
-        earlier = payments.get_attempt_for_request(cur, answer.event_id)
+    if request_key:
+        earlier = payments.get_attempt_for_request(cur, request_key)
         if earlier is not None:
             return order, earlier
     if order.status != "pending" or order.expires_at <= now:
         status = order.status if order.status != "pending" else "expired"
-        raise OrderNotPayable(order_id=order.id,
-                              status=messages.status_text(status, answer.language))
+        raise OrderNotPayable(order_id=order.id, status=status)
     check_order_total(order.total, pay_type)
     attempt = payments.create_attempt(
         cur, order_id=order.id, order_no=new_order_no(order.id), pay_type=pay_type,
-        amount=order.total, request_key=answer.event_id)
+        amount=order.total, request_key=request_key)
     return order, attempt
 
 
@@ -122,9 +120,10 @@ def _product_name(shop_name: str, order_id: int) -> str:
 def apply_payment_result(db, result: PaymentResult) -> AppliedPayment | None:
     """Apply one bank result exactly once: repeated, late or out-of-order notices change nothing more.
 
-    Returns what was decided (with the pushes to send), or None for an OrderNo that isn't ours.
+    Returns what was decided, or None for an OrderNo that isn't ours; the shopper is told.
     """
-    def work(cur):
+    def work(uow):
+        cur = uow.cur
         order_id = payments.order_id_for(cur, result.order_no)
         if order_id is None:
             log.warning("event=payment_unknown_order_no order_no=%s", result.order_no)
@@ -142,14 +141,11 @@ def apply_payment_result(db, result: PaymentResult) -> AppliedPayment | None:
             orders.mark_paid(cur, order.id)
         if decision.flag:
             orders.flag_order(cur, order.id, decision.flag)
-        queued = []
         if decision.notify:
-            language = shoppers.get_language(cur, order.user_id)
-            queued.append(push_to(cur, order.user_id, messages.payment_notice(
-                decision.notify, order, found, result, language)))
+            uow.record(notice_for(decision, order, found, result))
         log.info("event=payment_applied order_no=%s paid=%s attempt_status=%s flag=%s",
                  result.order_no, result.paid, decision.attempt_status, bool(decision.flag))
-        return AppliedPayment(decision, order, queued)
+        return AppliedPayment(decision, order)
     return db.run(work)
 
 
@@ -161,18 +157,18 @@ def result_from_pay_query(response) -> PaymentResult:
                          description=content.Description or None, pay_date=content.PayDate)
 
 
-def sync_payments(db, bank) -> tuple[dict[str, int], list[dict]]:
+def sync_payments(db, bank) -> dict[str, int]:
     """Ask the bank (OrderQuery) about every unsettled attempt and apply what it knows.
 
     Open attempts come first, newest first, and all of them are asked about on every run
-    (paged, so old void ones never crowd out today's). Returns counts and the pushes to send.
+    (paged, so old void ones never crowd out today's). Returns how many were checked, newly
+    paid, and could not be asked.
     """
     counts = {"checked": 0, "paid": 0, "errors": 0}
-    queued: list[dict] = []
     for still_open in (True, False):
         for attempt in _unsettled(db, still_open):
-            queued.extend(_sync_one(db, bank, attempt, counts))
-    return counts, queued
+            _sync_one(db, bank, attempt, counts)
+    return counts
 
 
 def _unsettled(db, still_open: bool):
@@ -188,7 +184,7 @@ def _unsettled(db, still_open: bool):
         before_id = page[-1].id
 
 
-def _sync_one(db, bank, attempt: PaymentAttempt, counts: dict[str, int]) -> list[dict]:
+def _sync_one(db, bank, attempt: PaymentAttempt, counts: dict[str, int]) -> None:
     """OrderQuery for one attempt; apply it when the bank says it was paid."""
     try:
         answer = bank.order_query(order_no=attempt.order_no)
@@ -196,7 +192,7 @@ def _sync_one(db, bank, attempt: PaymentAttempt, counts: dict[str, int]) -> list
         counts["errors"] += 1
         log.warning("event=sync_query_failed order_no=%s error=%s", attempt.order_no,
                     type(error).__name__)
-        return []
+        return
     counts["checked"] += 1
     for item in answer.OrderList:
         if item.OrderNo == attempt.order_no and item.is_paid:
@@ -205,5 +201,4 @@ def _sync_one(db, bank, attempt: PaymentAttempt, counts: dict[str, int]) -> list
                 pay_date=item.PayDate))
             if applied:
                 counts["paid"] += applied.decision.attempt_status == "paid"
-                return applied.queued
-    return []
+                return

@@ -9,14 +9,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from db import audit, orders, payments, shoppers
+from db import audit, orders, payments
 from db import refunds as refund_rows
-from models import messages
+from models.admin_errors import RefundInProgress, RefundRefused, RefundUnconfirmed
 from models.audit import ORDER_REFUNDED, Actor
-from models.admin_errors import OrderMissing, RefundInProgress, RefundRefused, RefundUnconfirmed
+from models.errors import OrderNotFound
+from models.events import OrderRefunded
 from models.records import Order, PaymentAttempt, Refund
 from models.refund import METHODS, in_flight, paid_attempt, refund_amount, settle
-from services.answers import push_to
 from sinopac.errors import BankRejectedError, SinoPacError
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,6 @@ class RefundRequest:
 class RefundOutcome:
     refund: Refund
     restocked: int              # units back in stock
-    queued: list[dict]          # the shopper's notice, to send after commit
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,7 @@ def refund(db, bank, order_id: int, request: RefundRequest, actor: Actor,
            now: datetime | None = None) -> RefundOutcome:
     """Give back `request.amount` (or all that is left) of a paid order, and tell the shopper.
 
-    :raise OrderMissing: no such order.
+    :raise OrderNotFound: no such order.
     :raise NotRefundable: unpaid, or refunded in full already.
     :raise InvalidRefundAmount: not a positive whole NT$, or more than what is left.
     :raise RefundInProgress: another refund of the order is at the bank right now.
@@ -63,7 +62,7 @@ def refund(db, bank, order_id: int, request: RefundRequest, actor: Actor,
     """
     now = now or datetime.now(timezone.utc)
     window = 2 * bank.timeout + BANK_CALL_MARGIN_SECONDS
-    started = db.run(lambda cur: _start(cur, order_id, request, actor, window, now))
+    started = db.run(lambda uow: _start(uow, order_id, request, actor, window, now))
     if isinstance(started, RefundOutcome):
         return started
     if started.answer_lost:
@@ -72,32 +71,36 @@ def refund(db, bank, order_id: int, request: RefundRequest, actor: Actor,
         answer = bank.order_maintain(started.attempt.order_no, "R", amount=started.refund.amount,
                                      remark=_remark(started.refund.reason))
     except BankRejectedError as error:
-        db.run(lambda cur: refund_rows.finish_refund(cur, started.refund.id, "failed",
-                                                     error.description))
+        description = error.description
+        db.run(lambda uow: refund_rows.finish_refund(uow.cur, started.refund.id, "failed",
+                                                     description))
         log.info("event=refund_refused order_id=%s refund_id=%s", order_id, started.refund.id)
-        raise RefundRefused(f"銀行拒絕退款：{error.description}") from None
+        raise RefundRefused(f"銀行拒絕退款：{description}") from None
     except SinoPacError as error:
         # Timeout, lost connection or an unverifiable reply: the bank may have refunded.
         log.warning("event=refund_answer_lost order_id=%s refund_id=%s error=%s", order_id,
                     started.refund.id, type(error).__name__)
-        db.run(lambda cur: refund_rows.end_bank_call(cur, started.refund.id, str(error)))
+        lost = str(error)
+        db.run(lambda uow: refund_rows.end_bank_call(uow.cur, started.refund.id, lost))
         return _settle_from_bank(db, bank, started, actor)
-    return db.run(lambda cur: _finish(cur, order_id, started.refund.id, answer.Description, actor))
+    return db.run(lambda uow: _finish(uow, order_id, started.refund.id, answer.Description,
+                                      actor))
 
 
-def _start(cur, order_id: int, request: RefundRequest, actor: Actor, window: float,
+def _start(uow, order_id: int, request: RefundRequest, actor: Actor, window: float,
            now: datetime) -> RefundOutcome | _Started:
     """Lock the order (refunds of one order take turns), check the amount, record the refund."""
+    cur = uow.cur
     order = orders.get_order(cur, order_id, for_update=True)
     if order is None:
-        raise OrderMissing()
+        raise OrderNotFound()
     attempt = paid_attempt(payments.list_attempts_for_order(cur, order_id))
     earlier = refund_rows.find_open(cur, order_id, request.request_key)
     if earlier is not None:
         if earlier.status == "pending" and in_flight(earlier, now):
             raise RefundInProgress()
         if earlier.status == "done":
-            return RefundOutcome(earlier, 0, [])
+            return RefundOutcome(earlier, 0)
         if earlier.status == "failed":
             raise RefundRefused(f"銀行拒絕退款：{earlier.bank_description or ''}")
         return _Started(order, attempt, earlier, answer_lost=True)
@@ -112,7 +115,7 @@ def _start(cur, order_id: int, request: RefundRequest, actor: Actor, window: flo
     if method == "card":
         return _Started(order, attempt, created)
     # An ATM payment went back by a transfer the owner made: nothing to ask the bank.
-    return _settled(cur, order, created, actor)
+    return _settled(uow, order, created, actor)
 
 
 def _settle_from_bank(db, bank, started: _Started, actor: Actor) -> RefundOutcome:
@@ -131,18 +134,19 @@ def _settle_from_bank(db, bank, started: _Started, actor: Actor) -> RefundOutcom
     item = next((i for i in answer.OrderList if i.OrderNo == order_no), None)
     bank_refunded = item.RefundAmount if item else None
 
-    def work(cur):
+    def work(uow):
+        cur = uow.cur
         orders.get_order(cur, started.order.id, for_update=True)
         given_back = refund_rows.list_refunds(cur, started.order.id)
         current = next(r for r in given_back if r.id == started.refund.id)
         if current.status == "done":
-            return RefundOutcome(current, 0, [])   # a retry settled it meanwhile
+            return RefundOutcome(current, 0)   # a retry settled it meanwhile
         done_before = sum(r.amount for r in given_back
                           if r.status == "done" and r.attempt_id == started.attempt.id)
         verdict = "failed" if current.status == "failed" else \
             settle(done_before, current, bank_refunded)
         if verdict == "done":
-            return _finish(cur, started.order.id, current.id, "銀行已退款（OrderQuery 確認）",
+            return _finish(uow, started.order.id, current.id, "銀行已退款（OrderQuery 確認）",
                            actor)
         if verdict == "failed":
             refund_rows.finish_refund(cur, current.id, "failed", "銀行查無此筆退款（OrderQuery）")
@@ -160,21 +164,23 @@ def _settle_from_bank(db, bank, started: _Started, actor: Actor) -> RefundOutcom
     return settled
 
 
-def _finish(cur, order_id: int, refund_id: int, description: str | None,
+def _finish(uow, order_id: int, refund_id: int, description: str | None,
             actor: Actor) -> RefundOutcome:
-    """The bank took the card refund: mark it done, restock if asked, queue the shopper's notice."""
+    """The bank took the card refund: mark it done, restock if asked, tell the shopper."""
+    cur = uow.cur
     order = orders.get_order(cur, order_id, for_update=True)
     settled_now = refund_rows.finish_refund(cur, refund_id, "done", description)
     done = next(r for r in refund_rows.list_refunds(cur, order_id) if r.id == refund_id)
     if not settled_now:
         if done.status != "done":
             orders.flag_order(cur, order_id, f"銀行已退款 NT${done.amount}，但本店紀錄為失敗")
-        return RefundOutcome(done, 0, [])   # a retry settled it first
-    return _settled(cur, order, done, actor)
+        return RefundOutcome(done, 0)   # a retry settled it first
+    return _settled(uow, order, done, actor)
 
 
-def _settled(cur, order: Order, done: Refund, actor: Actor) -> RefundOutcome:
+def _settled(uow, order: Order, done: Refund, actor: Actor) -> RefundOutcome:
     """What follows a refund that went through: the stock back (once), the audit row, the shopper told."""
+    cur = uow.cur
     restocked = refund_rows.restock(cur, order.id) if done.restock else 0
     refunded = sum(r.amount for r in refund_rows.list_refunds(cur, order.id) if r.status == "done")
     audit.record(cur, actor, ORDER_REFUNDED, "order", order.id,
@@ -183,12 +189,8 @@ def _settled(cur, order: Order, done: Refund, actor: Actor) -> RefundOutcome:
                   "reason": done.reason, "restocked_units": restocked})
     log.info("event=refund_done order_id=%s refund_id=%s amount=%s method=%s restocked=%s",
              order.id, done.id, done.amount, done.method, restocked)
-    return RefundOutcome(done, restocked, [_tell_shopper(cur, order, done)])
-
-
-def _tell_shopper(cur, order: Order, done: Refund) -> dict:
-    language = shoppers.get_language(cur, order.user_id)
-    return push_to(cur, order.user_id, [messages.refund_notice(order.id, done, language)])
+    uow.record(OrderRefunded(order.user_id, order.id, done))
+    return RefundOutcome(done, restocked)
 
 
 def _remark(reason: str) -> str | None:

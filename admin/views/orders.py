@@ -4,15 +4,16 @@ import re
 import secrets
 from datetime import date, datetime, timedelta
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from admin import bp
 from admin.auth import shop
 from admin.views.audit import current_actor
 from models import limits
-from models.admin_errors import AdminError, OrderMissing
+from models.errors import OrderNotFound, ShopError
 from models.order import TAIPEI
 from services import admin_audit, admin_orders, refunds, reports, shipping
+from services import orders as order_service
 from services.admin_orders import PAGE_SIZE, OrderFilter
 from services.refunds import RefundRequest
 from services.reports import taipei_day_start
@@ -70,7 +71,7 @@ def order(order_id: int):
     """
     try:
         found = admin_orders.detail(shop().db, order_id)
-    except OrderMissing:
+    except OrderNotFound:
         abort(404)
     # A fresh key per page view: the same form sent twice finds its first refund.
     return render_template("admin/orders/detail.html", detail=found, order=found.order,
@@ -81,14 +82,11 @@ def order(order_id: int):
 @bp.post("/orders/<int:order_id>/ship")
 def ship_order(order_id: int):
     """Mark a paid order shipped; the shopper is pushed the news with the tracking note."""
-    rt = shop()
     try:
-        notices = shipping.ship(rt.db, order_id, request.form.get("tracking_note", ""),
-                                current_actor())
-    except AdminError as error:
+        shipping.ship(shop().db, order_id, request.form.get("tracking_note", ""), current_actor())
+    except ShopError as error:
         flash(error.message, "error")
     else:
-        rt.delivery.send_now(notices)
         flash(f"訂單 #{order_id} 已標記出貨，並已通知顧客。", "success")
     return redirect(url_for("admin.order", order_id=order_id), 303)
 
@@ -96,13 +94,11 @@ def ship_order(order_id: int):
 @bp.post("/orders/<int:order_id>/cancel")
 def cancel_order(order_id: int):
     """Cancel an unpaid order; its stock goes back on sale and the shopper is told."""
-    rt = shop()
     try:
-        notices = admin_orders.cancel(rt.db, order_id, current_actor())
-    except AdminError as error:
+        order_service.cancel(shop().db, order_id, actor=current_actor())
+    except ShopError as error:
         flash(error.message, "error")
     else:
-        rt.delivery.send_now(notices)
         flash(f"訂單 #{order_id} 已取消，庫存已退回。", "success")
     return redirect(url_for("admin.order", order_id=order_id), 303)
 
@@ -119,10 +115,9 @@ def refund_order(order_id: int):
             amount=amount, reason=request.form.get("reason", ""),
             restock=request.form.get("restock") == "1", note=request.form.get("note"),
             request_key=request.form.get("refund_key") or None), current_actor())
-    except AdminError as error:
+    except ShopError as error:
         flash(error.message, "error")
     else:
-        rt.delivery.send_now(outcome.queued)
         restocked = f"，{outcome.restocked} 件商品已退回庫存" if outcome.restocked else ""
         flash(f"訂單 #{order_id} 已退款 NT${outcome.refund.amount}{restocked}，並已通知顧客。",
               "success")

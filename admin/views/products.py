@@ -5,7 +5,9 @@ from admin import bp
 from admin.auth import shop
 from admin.views.audit import current_actor
 from models import limits
-from models.admin_errors import AdminError, InvalidStockChange, ProductMissing
+from models.admin_errors import InvalidStockChange, ProductMissing
+from models.catalog import parse_product
+from models.errors import ShopError
 from services import admin_audit, admin_catalog
 
 
@@ -25,10 +27,10 @@ def new_product():
         values = {"id": admin_catalog.next_id(db), "active": True, "stock": 0}
         return render_template("admin/products/edit.html", values=values, creating=True)
     try:
-        product = admin_catalog.parse_product(_form_fields())
-        stock = _whole(request.form.get("stock"))
-        admin_catalog.create(db, product, stock, current_actor())
-    except AdminError as error:
+        product = parse_product(_form_fields(), base_url=shop().settings.public_base_url,
+                                from_text=True)
+        admin_catalog.create(db, product, current_actor())
+    except ShopError as error:
         flash(error.message, "error")
         return render_template("admin/products/edit.html", values=_form_fields(),
                                creating=True), 400
@@ -58,9 +60,10 @@ def edit_product(product_id: int):
     if request.method == "GET":
         return render_template("admin/products/edit.html", values=found.__dict__, creating=False)
     try:
-        admin_catalog.update(shop().db, admin_catalog.parse_product(
-            {**_form_fields(), "id": product_id}), current_actor())
-    except AdminError as error:
+        admin_catalog.update(shop().db, parse_product(
+            {**_form_fields(), "id": product_id, "stock": None},
+            base_url=shop().settings.public_base_url, from_text=True), current_actor())
+    except ShopError as error:
         flash(error.message, "error")
         return render_template("admin/products/edit.html",
                                values={**_form_fields(), "id": product_id}, creating=False), 400
@@ -79,7 +82,7 @@ def adjust_stock(product_id: int):
         stock = admin_catalog.adjust_stock(shop().db, product_id,
                                            _whole(request.form.get("delta"), signed=True),
                                            request.form.get("reason", ""), current_actor())
-    except AdminError as error:
+    except ShopError as error:
         flash(error.message, "error")
     else:
         flash(f"庫存已調整，目前 {stock} 件。", "success")
@@ -101,7 +104,7 @@ def _form_fields() -> dict:
     return fields
 
 
-def _whole(raw: str | None, signed: bool = False) -> int:
+def _whole(raw: str | None, signed: bool) -> int:
     """:raise InvalidStockChange: not a whole number of at most 7 ASCII digits."""
     value = limits.whole((raw or "0").strip(), -limits.MAX_UNITS if signed else 0,
                          limits.MAX_UNITS, signed=signed)

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.admin.conftest import EMAIL, PASSWORD, create_owner
+from tests.support.admin import EMAIL, PASSWORD, create_owner
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 

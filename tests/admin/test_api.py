@@ -1,8 +1,8 @@
 """The JSON mirror of the back office, for scripts holding an API token."""
 import pytest
 
-from tests.admin.conftest import EMAIL, pay_order, place_order
-from tests.conftest import message_text
+from tests.support.admin import EMAIL, pay_order, place_order
+from tests.support.messages import message_text
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 import psycopg2
 import pytest
 
-from tests.admin.conftest import EMAIL, pay_order, place_order
+from tests.support.admin import EMAIL, pay_order, place_order
 
 ROWS = "/admin/audit"
 

@@ -3,7 +3,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.admin.conftest import EMAIL, AdminClient, pay_order, place_order
+from tests.support.admin import EMAIL, AdminClient, pay_order, place_order
 
 COLUMNS = "admin_id, actor, via, action, entity_type, entity_id, before, after"
 WEB = {"admin_id": 1, "actor": EMAIL, "via": "web"}

@@ -1,7 +1,7 @@
 """Who may enter the back office: owners with a password, scripts with a token, nobody else."""
 import pytest
 
-from tests.admin.conftest import EMAIL, PASSWORD, AdminClient
+from tests.support.admin import EMAIL, PASSWORD, AdminClient
 
 PAGES = ["/admin/", "/admin/products", "/admin/products/new", "/admin/products/1",
          "/admin/products/1/edit", "/admin/orders", "/admin/orders/1"]

@@ -3,9 +3,9 @@ import re
 
 import requests
 
-from tests.admin.conftest import pay_order, place_order
+from tests.support.admin import pay_order, place_order
 from tests.admin.test_order_refunds import bank_refunds, card_order
-from tests.conftest import message_text
+from tests.support.messages import message_text
 
 KEY = re.compile(r'name="refund_key" value="([^"]+)"')
 

@@ -5,8 +5,8 @@ import threading
 import pytest
 import requests
 
-from tests.admin.conftest import EMAIL, pay_order, place_order
-from tests.conftest import message_text
+from tests.support.admin import EMAIL, pay_order, place_order
+from tests.support.messages import message_text
 
 
 @pytest.fixture

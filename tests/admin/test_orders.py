@@ -1,8 +1,8 @@
 """The owner's orders: find them, read them, ship the paid ones, cancel the unpaid ones."""
 import re
 
-from tests.admin.conftest import pay_order, place_order
-from tests.conftest import message_text
+from tests.support.admin import pay_order, place_order
+from tests.support.messages import message_text
 
 
 def test_shipping_a_paid_order_pushes_the_news_to_the_shopper(shop, admin):

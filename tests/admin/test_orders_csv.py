@@ -2,7 +2,7 @@
 import csv
 import io
 
-from tests.admin.conftest import EMAIL
+from tests.support.admin import EMAIL
 
 HEADER = ["訂單編號", "下單時間", "狀態", "收件人", "電話", "地址", "品項", "金額", "付款方式"]
 

@@ -1,6 +1,6 @@
 """The owner's catalog: create, edit, hide, adjust stock — and orders keep what was bought."""
-from tests.admin.conftest import AdminClient, create_owner, place_order
-from tests.conftest import message_text
+from tests.support.admin import AdminClient, create_owner, place_order
+from tests.support.messages import message_text
 
 
 def test_the_owner_adds_a_product_with_opening_stock(shop, admin):

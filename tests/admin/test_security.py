@@ -8,8 +8,8 @@ import requests
 from flask import Flask
 
 import services.admin_accounts
-from tests.admin.conftest import CSRF, EMAIL, PASSWORD, AdminClient, create_owner
-from tests.conftest import CHANNEL_SECRET
+from tests.support.admin import CSRF, EMAIL, PASSWORD, AdminClient, create_owner
+from tests.support.settings import CHANNEL_SECRET
 
 ATTACKER = "198.51.100.66"
 OWNER_ELSEWHERE = "203.0.113.7"

@@ -6,7 +6,7 @@ import psycopg2
 import pytest
 
 from sandbox import run as sandbox
-from tests.conftest import TABLES
+from tests.support.settings import TABLES
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 

@@ -3,14 +3,14 @@ import re
 
 import pytest
 
-from tests.browser.conftest import sync_api
+sync_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = pytest.mark.browser
 expect = sync_api.expect
 
 
 def sql(running, query, params=()):
-    with running["app"].extensions["shop"].db.transaction() as cur:
+    with running["app"].extensions["runtime"].db.transaction() as cur:
         cur.execute(query, params)
 
 

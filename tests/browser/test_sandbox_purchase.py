@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import sync_api
+sync_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = pytest.mark.browser
 expect = sync_api.expect

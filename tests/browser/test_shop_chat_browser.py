@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from handlers.rich_menu import setup_rich_menu
-from services.catalog import import_catalog, parse_catalog
+from models.catalog import parse_catalog
+from services.catalog import import_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 # SAVE_SCREENSHOTS=1 refreshes the README's pictures in docs/screenshots/.

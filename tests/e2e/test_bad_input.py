@@ -10,7 +10,8 @@ from db import inbox
 from handlers import line_events
 from sandbox.line_validator import validate_messages
 from sandbox.line_webhook_sender import sign
-from tests.conftest import CHANNEL_SECRET, message_text
+from tests.support.messages import message_text
+from tests.support.settings import CHANNEL_SECRET
 
 FUZZ = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -1,7 +1,7 @@
 """Browsing and the cart, as a shopper types them in LINE."""
 import pytest
 
-from tests.conftest import actions, message_text
+from tests.support.messages import actions, message_text
 
 
 def cart_rows(shop, user_id):

@@ -2,7 +2,8 @@
 import pytest
 
 from sandbox.line_webhook_sender import sign
-from tests.conftest import CHANNEL_SECRET, actions, all_text
+from tests.support.messages import actions, all_text
+from tests.support.settings import CHANNEL_SECRET
 
 
 def no_failed_events(shop):

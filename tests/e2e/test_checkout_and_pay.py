@@ -1,7 +1,6 @@
 """Checkout, paying by ATM or card through the bank emulator, and being told in the chat."""
-import threading
-
-from tests.conftest import actions, message_text
+from tests.support.messages import actions, message_text
+from tests.support.race import at_once
 
 
 def labels(messages):
@@ -119,6 +118,7 @@ def test_repeated_and_out_of_order_notices_apply_once(shop):
         response = shop.app.test_client().post(
             "/sinopac/notify", json={"ShopNo": "NA0249_001", "PayToken": payment.pay_token})
         assert response.get_json() == {"Status": "S"}
+    shop.work()
     assert len(shop.bot_messages(user)) == pushes
     assert shop.order(order_id)["status"] == "paid" and shop.stock(1) == 4
 
@@ -132,18 +132,9 @@ def test_concurrent_duplicate_notices_push_once(shop):
     before = len(shop.bot_messages(user))
     shop.bank.pay(order_no)
     payment = shop.bank.latest_payment(order_no)
-    barrier = threading.Barrier(8)
-
-    def notify():
-        client = shop.app.test_client()
-        barrier.wait()
-        client.post("/sinopac/notify", json={"ShopNo": "NA0249_001", "PayToken": payment.pay_token})
-
-    threads = [threading.Thread(target=notify) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    clients = [shop.app.test_client() for _ in range(8)]
+    at_once(lambda client: client.post(
+        "/sinopac/notify", json={"ShopNo": "NA0249_001", "PayToken": payment.pay_token}), clients)
     shop.bank.wait_for_notifications(1)
     shop.work()
     paid_notices = [m for m in shop.bot_messages(user)[before:] if "已收到訂單" in message_text(m)]
@@ -182,23 +173,9 @@ def test_two_shoppers_racing_for_the_last_unit_only_one_gets_it(shop):
     users = [shop.buyer(f"s{i}") for i in range(2)]
     for user in users:
         shop.text(user, "cart 1 1")
-    barrier = threading.Barrier(2)
-
-    def buy(user):
-        barrier.wait()
-        shop.line.webhook.send_postback(user, "action=buy")
-
-    threads = [threading.Thread(target=buy, args=(u,)) for u in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(lambda user: shop.line.webhook.send_postback(user, "action=buy"), users)
     # Both events are stored; work them from two threads at once.
-    workers = [threading.Thread(target=shop.work) for _ in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    at_once(lambda _: shop.work(), range(2))
     assert shop.stock(1) == 0
     assert shop.sql("SELECT count(*) AS n FROM orders")[0]["n"] == 1
     told = [shop.last_text(u) for u in users]

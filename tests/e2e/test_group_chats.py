@@ -2,7 +2,7 @@
 import psycopg2
 import pytest
 
-from tests.conftest import all_text
+from tests.support.messages import all_text
 
 
 def bot_said(shop, chat_id):

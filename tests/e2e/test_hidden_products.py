@@ -1,7 +1,7 @@
 """A product the owner hides never blocks a cart: it shows as unavailable and can be removed."""
 import pytest
 
-from tests.conftest import actions, all_text, message_text
+from tests.support.messages import actions, all_text, message_text
 
 
 def cart_rows(shop, user_id):

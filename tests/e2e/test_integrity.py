@@ -1,10 +1,10 @@
 """Money and stock stay right under races, retries, crashes and faults (issue: integrity)."""
-import threading
-
 import psycopg2
 
 from db import orders as order_sql
-from tests.conftest import ACCESS_TOKEN, CHANNEL_SECRET, HASH_KEYS, X_KEY_ID, all_text, message_text
+from tests.support.messages import all_text, message_text
+from tests.support.race import at_once
+from tests.support.settings import ACCESS_TOKEN, CHANNEL_SECRET, HASH_KEYS, X_KEY_ID
 
 
 def fill_carts(shop, users, product_id, quantity=1):
@@ -14,19 +14,7 @@ def fill_carts(shop, users, product_id, quantity=1):
 
 
 def send_all_at_once(shop, users, data):
-    barrier = threading.Barrier(len(users))
-    statuses = []
-
-    def send(user):
-        barrier.wait()
-        statuses.append(shop.line.webhook.send_postback(user, data).status)
-
-    threads = [threading.Thread(target=send, args=(u,)) for u in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return statuses
+    return at_once(lambda user: shop.line.webhook.send_postback(user, data).status, users)
 
 
 def all_done(shop):
@@ -79,7 +67,8 @@ def test_a_crashed_event_is_retried_and_its_late_reply_becomes_a_push(shop, monk
     assert shop.sql("SELECT count(*) AS n FROM cart_items")[0]["n"] == 0
     # Two minutes later the retry runs: the reply token is stale, so the answer is pushed.
     shop.sql("""UPDATE inbox SET locked_until = now(),
-                event = jsonb_set(event, '{timestamp}', to_jsonb((extract(epoch FROM now()) * 1000 - 120000)::bigint))""")
+                event = jsonb_set(event, '{timestamp}',
+                                  to_jsonb((extract(epoch FROM now()) * 1000 - 120000)::bigint))""")
     shop.work()
     assert shop.sql("SELECT quantity FROM cart_items")[0]["quantity"] == 2
     last = shop.line.conversation(user)[-1]
@@ -227,25 +216,12 @@ def test_no_secret_reaches_the_logs_over_a_whole_purchase(shop, caplog):
 
 def test_one_cart_checked_out_twice_at_once_makes_one_order(shop):
     from services import checkout
-    from services.answers import Answer
     shop.add_product(1, "烏龍茶", 100, 10)
     user = shop.buyer()
     shop.text(user, "cart 1 3")
-    barrier, outcomes = threading.Barrier(4), []
-
-    def buy():
-        barrier.wait()
-        try:
-            outcomes.append(checkout.checkout(shop.rt.db, Answer(user_id=user), hold_minutes=60))
-        except Exception as error:  # EmptyCart for the ones that came second
-            outcomes.append(type(error).__name__)
-
-    threads = [threading.Thread(target=buy) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    placed = [o for o in outcomes if isinstance(o, int)]
-    assert len(placed) == 1 and outcomes.count("EmptyCart") == 3
+    outcomes = at_once(lambda _: checkout.checkout(shop.rt.db, user, hold_minutes=60), range(4))
+    placed = [o.order_id for o in outcomes if not isinstance(o, Exception)]
+    # EmptyCart for the ones that came second
+    assert len(placed) == 1 and [type(o).__name__ for o in outcomes].count("EmptyCart") == 3
     assert shop.sql("SELECT id FROM orders") == [{"id": placed[0]}]
     assert shop.stock(1) == 7

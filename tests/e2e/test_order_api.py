@@ -4,7 +4,7 @@ import threading
 import pytest
 import requests
 
-from tests.conftest import all_text
+from tests.support.messages import all_text
 
 RECIPIENT = {"name": "王小明", "phone": "0912345678", "address": "台北市信義區市府路1號"}
 

@@ -8,7 +8,8 @@ import pytest
 
 from models.records import PaymentResult
 from services import payments
-from tests.conftest import SHOP_NO, all_text
+from tests.support.messages import all_text
+from tests.support.settings import SHOP_NO
 
 
 def atm_order(shop, user, price=450):

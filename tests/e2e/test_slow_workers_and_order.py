@@ -9,7 +9,7 @@ import requests
 from db import inbox
 from handlers import line_events
 from services import cart as cart_service
-from tests.conftest import all_text
+from tests.support.messages import all_text
 
 
 def all_done(shop):

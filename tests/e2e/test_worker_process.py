@@ -4,7 +4,8 @@ import threading
 from config import load_settings
 from handlers import worker
 from runtime import build_runtime
-from tests.conftest import all_text, settings_for
+from tests.support.messages import all_text
+from tests.support.settings import settings_for
 
 
 def test_a_worker_process_answers_at_once_what_a_web_process_without_workers_stored(

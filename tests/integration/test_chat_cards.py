@@ -4,7 +4,7 @@ import requests
 
 from handlers.rich_menu import setup_rich_menu
 from sandbox.line_validator import validate_messages
-from tests.conftest import actions, message_text
+from tests.support.messages import actions, message_text
 
 
 def assert_line_accepted_everything(shop, messages):

@@ -5,7 +5,7 @@ import pytest
 
 from app import create_app
 from config import ConfigError, load_settings
-from tests.conftest import settings_for
+from tests.support.settings import settings_for
 
 
 def test_missing_settings_are_all_named_at_once():

@@ -1,10 +1,8 @@
 """Follower coupons (once per shopper, expiry, minimum spend, race) and delivery details."""
-import threading
-
 from services import checkout
-from services.answers import Answer
 from models.errors import ShopError
-from tests.conftest import message_text
+from tests.support.messages import message_text
+from tests.support.race import at_once
 
 ADDRESS = "收件 王小明 0912-345-678 台北市信義區市府路1號"
 
@@ -90,21 +88,8 @@ def test_an_expired_coupon_gives_nothing(shop):
 def test_two_concurrent_checkouts_share_one_coupon(shop):
     uid = follower(shop)
     ready_to_buy(shop, uid)
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def buy():
-        barrier.wait()
-        try:
-            outcomes.append(checkout.checkout(shop.rt.db, Answer(user_id=uid), hold_minutes=60))
-        except ShopError as error:
-            outcomes.append(type(error).__name__)
-
-    threads = [threading.Thread(target=buy) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once(lambda _: checkout.checkout(shop.rt.db, uid, hold_minutes=60), range(2))
+    assert not [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, ShopError)]
     discounted = shop.sql("SELECT count(*) AS n FROM orders WHERE discount > 0")[0]["n"]
     assert discounted == 1, outcomes
     assert shop.sql("SELECT count(*) AS n FROM orders WHERE coupon_id IS NOT NULL")[0]["n"] == 1

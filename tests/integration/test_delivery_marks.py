@@ -14,7 +14,7 @@ def test_concurrent_sends_are_marked_sent_together_each_exactly_once(shop, monke
     monkeypatch.setattr(outbox, "mark_sent",
                         lambda cur, ids: marks.append(list(ids)) or real_mark_sent(cur, ids))
 
-    threads = [threading.Thread(target=shop.rt.delivery.send_now, args=(rows[n::8],))
+    threads = [threading.Thread(target=shop.rt.delivery.deliver, args=(rows[n::8],))
                for n in range(8)]
     for thread in threads:
         thread.start()

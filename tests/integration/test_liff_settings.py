@@ -2,7 +2,7 @@
 import pytest
 
 from config import LIFF_SDK_EDGE_URL, ConfigError, load_settings
-from tests.conftest import settings_for
+from tests.support.settings import settings_for
 
 
 def settings(**overrides):

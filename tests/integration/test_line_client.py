@@ -5,8 +5,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from handlers.line_api import LineMessenger
-from services.delivery import LineSendError
+from handlers.line_client import LineMessenger
+from handlers.delivery import LineSendError
 
 
 class KeepAliveLine(BaseHTTPRequestHandler):

@@ -2,7 +2,7 @@
 import pytest
 
 from config import ConfigError, load_settings
-from tests.conftest import settings_for
+from tests.support.settings import settings_for
 
 
 def add_rows(shop, age_days: int, tag: str) -> None:

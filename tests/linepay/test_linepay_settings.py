@@ -3,7 +3,7 @@ import pytest
 
 from config import ConfigError, load_settings
 from linepay import LinePayClient
-from tests.conftest import settings_for
+from tests.support.settings import settings_for
 
 BASE = settings_for("postgresql://unused", "http://line", "http://bank", "http://shop")
 

@@ -8,7 +8,7 @@ from linebot.v3.messaging import (FlexContainer, FlexMessage, MessageAction, Pos
                                   QuickReplyItem, TextMessage)
 from linebot.v3.webhooks import MessageEvent, PostbackEvent
 
-from handlers.line_api import LineMessenger
+from handlers.line_client import LineMessenger
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 

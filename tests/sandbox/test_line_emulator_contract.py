@@ -198,7 +198,8 @@ def test_six_messages_are_rejected(line):
 
 def test_bodies_over_2_mb_are_413(line):
     response = requests.post(f"{line.emulator_url}/v2/bot/message/push", data=b"x" * (2 * 1024 * 1024 + 1),
-                             headers={"Authorization": f"Bearer {line.state.access_token}", "Content-Type": "application/json"},
+                             headers={"Authorization": f"Bearer {line.state.access_token}",
+                                      "Content-Type": "application/json"},
                              timeout=5)
 
     assert response.status_code == 413
@@ -217,9 +218,10 @@ def test_rich_menu_create_upload_once_and_set_default(line, make_png):
             api.set_default_rich_menu(rich_menu_id)
         with pytest.raises(ApiException) as gif:
             blob.set_rich_menu_image(rich_menu_id, body=bytearray(b"GIF89a"), _headers={"Content-Type": "image/gif"})
-        blob.set_rich_menu_image(rich_menu_id, body=bytearray(make_png(2500, 843)), _headers={"Content-Type": "image/png"})
+        png = {"body": bytearray(make_png(2500, 843)), "_headers": {"Content-Type": "image/png"}}
+        blob.set_rich_menu_image(rich_menu_id, **png)
         with pytest.raises(ApiException) as twice:
-            blob.set_rich_menu_image(rich_menu_id, body=bytearray(make_png(2500, 843)), _headers={"Content-Type": "image/png"})
+            blob.set_rich_menu_image(rich_menu_id, **png)
         api.set_default_rich_menu(rich_menu_id)
         default_id = api.get_default_rich_menu_id().rich_menu_id
 

@@ -6,8 +6,8 @@ import uuid
 import pytest
 import requests
 
-from handlers.line_api import LineMessenger, Quota
-from services.delivery import LineSendError
+from handlers.line_client import LineMessenger, Quota
+from handlers.delivery import LineSendError
 
 TOKEN = "test-channel-access-token"  # as in conftest.py
 

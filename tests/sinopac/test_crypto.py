@@ -93,7 +93,7 @@ R3_MESSAGE = (
     "6D8F546DF954C333"
 )
 
-RESP1_PLAIN = '{"OrderNo":"TEST20210922174825","ShopNo":"NA0249_001","TSNo":"NA024900000210","Amount":50000,"Status":"S","Description":"S0000 – 處理成功","PayType":"A","ATMParam":{"AtmPayNo":"99922530174617","WebAtmURL":"https://sandbox.sinopac.com/QPay.WebPaySite/Bridge/PayWebATM?TD=NA024900000210&TK=4d9057aa-3df1-48cb-8165-e5f7a12cc775","OtpURL":"https://sandbox.sinopac.com/QPay.WebPaySite/Bridge/PayOTP?TD=NA024900000210&TK=4d9057aa-3df1-48cb-8165-e5f7a12cc775"}}'
+RESP1_PLAIN = '{"OrderNo":"TEST20210922174825","ShopNo":"NA0249_001","TSNo":"NA024900000210","Amount":50000,"Status":"S","Description":"S0000 – 處理成功","PayType":"A","ATMParam":{"AtmPayNo":"99922530174617","WebAtmURL":"https://sandbox.sinopac.com/QPay.WebPaySite/Bridge/PayWebATM?TD=NA024900000210&TK=4d9057aa-3df1-48cb-8165-e5f7a12cc775","OtpURL":"https://sandbox.sinopac.com/QPay.WebPaySite/Bridge/PayOTP?TD=NA024900000210&TK=4d9057aa-3df1-48cb-8165-e5f7a12cc775"}}'  # noqa: E501 (the bank's published vector)
 
 RESP1_MESSAGE = (
     "A25E3DC32840C249955DD84177CC988E8D670F7218AF85F2479D26F80F26AF383FCC5399A56516D7"

@@ -4,6 +4,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from models import flex, messages
+from models.events import HelpShown, OrderPlaced
+from models.order import Totals, order_totals
 from models.records import CartLine, Coupon, Product, Recipient
 from sandbox.line_validator import validate_messages
 
@@ -80,6 +82,10 @@ def lines(count: int) -> list[CartLine]:
                      stock=99) for i in range(1, count + 1)]
 
 
+def cart(cart_lines: list[CartLine], held: Coupon | None, language: str) -> list[dict]:
+    return messages.cart(cart_lines, order_totals(cart_lines, held, NOW), held, language)
+
+
 def coupon(**overrides) -> Coupon:
     return Coupon(**{"id": 1, "code": "F1", "kind": "amount", "value": 50, "min_spend": 300,
                      "expires_at": NOW + timedelta(days=30), **overrides})
@@ -87,44 +93,45 @@ def coupon(**overrides) -> Coupon:
 
 @pytest.mark.parametrize("count", [1, 12, 100])
 def test_the_cart_card_is_valid_for_any_number_of_lines(count):
-    answer = messages.cart(lines(count), "zh-TW", coupon(), NOW)
+    answer = cart(lines(count), coupon(), "zh-TW")
     assert validate_messages(answer) == []
 
 
 def test_each_cart_line_has_minus_plus_and_remove():
-    card = messages.cart(lines(1), "zh-TW", None, NOW)[0]
+    card = cart(lines(1), None, "zh-TW")[0]
     data = [a["data"] for a in _postbacks(card)]
     assert data == ["action=dec&product=1", "action=inc&product=1", "action=remove&product=1",
                     "action=buy"]
 
 
 def test_the_cart_shows_the_coupon_discount_and_the_total_after_it():
-    card = messages.cart(lines(2), "zh-TW", coupon(), NOW)[0]  # 220 + 440 = 660
+    card = cart(lines(2), coupon(), "zh-TW")[0]  # 220 + 440 = 660
     text = _texts(card)
     assert "NT$660" in text and "−NT$50" in text and "NT$610" in text
 
 
 def test_the_cart_says_how_much_more_unlocks_the_coupon():
-    card = messages.cart(lines(1), "zh-TW", coupon(), NOW)[0]  # 220 < 300
+    card = cart(lines(1), coupon(), "zh-TW")[0]  # 220 < 300
     assert "再買 NT$80" in _texts(card)
 
 
 def test_an_expired_or_used_coupon_is_not_shown():
     for spent in (coupon(expires_at=NOW - timedelta(seconds=1)), coupon(used_at=NOW)):
-        text = _texts(messages.cart(lines(2), "zh-TW", spent, NOW)[0])
+        text = _texts(cart(lines(2), spent, "zh-TW")[0])
         assert "−NT$50" not in text and "NT$660" in text
 
 
 def test_quick_replies_follow_the_cart_with_checkout_first():
-    answer = messages.cart(lines(1), "en", None, NOW)
+    answer = cart(lines(1), None, "en")
     items = answer[-1]["quickReply"]["items"]
     assert [i["action"]["text"] for i in items][0] == "checkout"
     assert all(len(i["action"]["label"]) <= 20 for i in items) and len(items) <= 13
 
 
 def test_the_order_card_shows_discount_and_recipient():
-    answer = messages.order_created(9, lines(2), 660, 50, 610, NOW, "zh-TW",
-                                    Recipient("王小明", "0912345678", "台北市信義區市府路1號"))
+    answer = messages.order_created(OrderPlaced(
+        "U1", 9, lines(2), Totals(660, 50, 610), NOW,
+        Recipient("王小明", "0912345678", "台北市信義區市府路1號")), "zh-TW")
     assert validate_messages(answer) == []
     text = _texts(answer[0])
     assert "−NT$50" in text and "NT$610" in text and "王小明" in text
@@ -133,10 +140,10 @@ def test_the_order_card_shows_discount_and_recipient():
 
 
 def test_help_explains_every_command_in_both_languages():
-    zh = messages.help_text("zh-TW")[0]["text"]
+    zh = messages.for_event(HelpShown("U1"), "zh-TW")[0]["text"]
     for word in ("商品", "購物車", "cart 1 2", "cart 1 +1", "收件", "結帳", "訂單", "折價券", "說明"):
         assert word in zh
-    en = messages.help_text("en-US")[0]["text"]
+    en = messages.for_event(HelpShown("U1"), "en-US")[0]["text"]
     for word in ("products", "cart 1 2", "address", "checkout", "orders", "coupon", "help"):
         assert word in en
 

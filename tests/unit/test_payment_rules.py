@@ -1,26 +1,47 @@
-"""Rules that need no database: when the bank says money arrived, how long LINE shows loading."""
+"""models/payment.py: what one bank result does to an attempt and its order, at most once."""
 import pytest
 
-from handlers.line_api import loading_seconds
-from sinopac.records import OrderQueryItem
+from models import events
+from models.payment import decide, notice_for
+from models.records import Order, PaymentAttempt, PaymentResult
 
 
-def item(pay_status: str, pay_date: str | None) -> OrderQueryItem:
-    return OrderQueryItem.from_message({"OrderNo": "A1", "TSNo": "T1", "Amount": 45000,
-                                        "PayType": "A", "PayStatus": pay_status,
-                                        "PayDate": pay_date})
+def attempt(status="open", amount=450) -> PaymentAttempt:
+    return PaymentAttempt(id=1, order_no="000001PAB", order_id=1, pay_type="A", amount=amount,
+                          status=status)
 
 
-@pytest.mark.parametrize("pay_status", ["1A400", "1C300", "1C400"])
-def test_a_paid_pay_status_is_paid(pay_status):
-    assert item(pay_status, "202611241200").is_paid
+def paid(amount=450) -> PaymentResult:
+    return PaymentResult(order_no="000001PAB", paid=True, amount=amount)
 
 
-@pytest.mark.parametrize("pay_status", ["1A200", "1C200", "1C500", "9Z999"])
-def test_a_pay_date_without_a_paid_status_is_not_paid(pay_status):
-    assert not item(pay_status, "202611241200").is_paid
+def failed() -> PaymentResult:
+    return PaymentResult(order_no="000001PAB", paid=False, amount=450, description="逾時")
 
 
-@pytest.mark.parametrize("wait, seconds", [(0, 5), (5, 5), (12, 15), (14.5, 15), (99, 60)])
-def test_the_loading_animation_covers_the_wait_in_lines_steps(wait, seconds):
-    assert loading_seconds(wait) == seconds
+@pytest.mark.parametrize("attempt_status, order_status, result, status, order_paid, flagged, notify", [
+    ("open", "pending", paid(), "paid", True, False, events.PaymentReceived),
+    ("paid", "paid", paid(), None, False, False, None),                 # repeated notice
+    ("open", "paid", paid(), "paid", False, True, events.PaidTwice),    # a second attempt paid
+    ("open", "shipped", paid(), "paid", False, True, events.PaidTwice),
+    ("open", "expired", paid(), "paid", False, True, events.PaidAfterClose),
+    ("void", "cancelled", paid(), "paid", False, True, events.PaidAfterClose),
+    ("open", "pending", paid(amount=1), None, False, True, None),       # wrong amount
+    ("open", "pending", failed(), "failed", False, False, events.PaymentFailed),
+    ("failed", "pending", failed(), None, False, False, None),          # repeated failure
+    ("void", "pending", failed(), "failed", False, False, None),        # nobody to tell
+    ("paid", "paid", failed(), None, False, False, None),               # older notice after paid
+])
+def test_a_bank_result_moves_things_once(attempt_status, order_status, result, status,
+                                         order_paid, flagged, notify):
+    decision = decide(attempt(attempt_status), order_status, result)
+    assert (decision.attempt_status, decision.order_paid, bool(decision.flag), decision.notify) \
+        == (status, order_paid, flagged, notify)
+
+
+def test_the_notice_names_the_shopper_the_order_and_the_amount():
+    order = Order(id=1, user_id="U1", status="pending", subtotal=450, discount=0, total=450,
+                  expires_at=None, created_at=None)
+    decision = decide(attempt(), "pending", failed())
+    assert notice_for(decision, order, attempt(), failed()) == events.PaymentFailed(
+        "U1", 1, 450, "逾時")

@@ -3,7 +3,7 @@ from handlers.rich_menu import rich_menu_object
 from models import flex, messages
 from models.records import Product
 from sandbox.line_validator import validate_messages
-from tests.conftest import actions
+from tests.support.messages import actions
 
 TEA = Product(id=7, name="烏龍茶", price=450, stock=3, image_url="http://127.0.0.1:8000/static/products/7.png")
 LIFF = flex.Links(liff_id="2000000000-AbcdEfgh")

@@ -9,7 +9,7 @@ import urllib3
 from linebot.v3.messaging import ApiClient, ApiException, Configuration, MessagingApi
 from urllib3.exceptions import HTTPError
 
-from services.delivery import LineSendError
+from handlers.delivery import LineSendError
 
 log = logging.getLogger(__name__)
 

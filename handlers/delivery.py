@@ -31,9 +31,12 @@ class Delivery:
         self._sent: list[int] = []  # sent here, not yet marked sent
         self._marking = False
 
-    def send_now(self, queued: list[dict]) -> int:
-        """Send rows this process just committed: `enqueue` leased them to us already."""
-        return self._send_rows(queued)
+    def deliver(self, queued: list[dict]) -> None:
+        """Send rows a transaction just committed (`enqueue` leased them to this process).
+
+        `Database.run` calls this after every commit: the one place that sends after commit.
+        """
+        self._send_rows(queued)
 
     def send_pending(self, limit: int = 20) -> int:
         """Send messages whose sender died or failed earlier; returns how many were sent."""
