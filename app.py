@@ -132,8 +132,7 @@ def _register_commands(app: Flask, rt) -> None:
     def worker_command():
         """Work the inbox and outbox forever (a PaaS `worker:` process)."""
         click.echo("Working the inbox; Ctrl-C to stop.")
-        rt.worker.start_heartbeat()
-        rt.worker.poll_forever()
+        rt.worker.run_worker_process()
 
 
 def _configure_logging(level: str) -> None:

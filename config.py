@@ -45,12 +45,14 @@ class Settings:
     line_api_base_url: str = "https://api.line.me"
     sinopac_api_url: str = SINOPAC_SANDBOX_URL
     # Threads per process that work the inbox; 0 leaves it to `flask worker` or tests.
-    worker_threads: int = 4
+    # They mostly wait (on PostgreSQL's commit flush, on LINE), so more than the cores.
+    worker_threads: int = 8
     # Seconds an inbox event stays leased to one worker (renewed while it is worked).
     inbox_lease_seconds: int = 30
     # Days finished inbox/outbox rows and old login failures are kept before `flask prune`.
     prune_after_days: int = 30
-    db_pool_size: int = 16
+    # Per process: gunicorn's 8 threads + the inbox workers + their poller and heartbeat.
+    db_pool_size: int = 20
     # Minutes a checked-out order holds its stock before a payment method is chosen,
     # and how long a card attempt may stay unpaid (the bank's card page lives 30 min).
     order_hold_minutes: int = 60

@@ -4,7 +4,9 @@
 carts holding 1, 10 and 50 lines. pgserver's PostgreSQL ships no pg_stat_statements, so the
 bench turns on the statement log of its own server and reads it back. BEGIN and COMMIT are
 counted separately: each is a round trip of its own with psycopg2. The inbox workers' idle
-polls (claims with no ids) run on their own timer and are left out.
+polls (claims with no ids) run on their own timer and are left out. A prepared statement's
+`EXECUTE` counts as the statement it runs (its PREPARE, once per connection, not at all);
+several sent in one message count each, and once as a round trip.
 """
 import re
 import time
@@ -16,17 +18,21 @@ from bench.stack import Stack
 LINE = re.compile(r"^@@(\d+)@@ .*?LOG:  statement: (.*)$")
 # The workers' timer claims of expired leases: on the hot path fresh rows are never claimed
 # (a shopper's next event is, but each shopper here sends one at a time).
-POLL = ("pg_try_advisory_xact_lock", "UPDATE outbox SET locked_until")
+POLL = ("pg_try_advisory_xact_lock", "UPDATE outbox SET locked_until",
+        "UPDATE bank_notices SET locked_until")
+PREPARE = re.compile(r"PREPARE (\w+) AS (.*)", re.S)
+EXECUTE = re.compile(r"EXECUTE (\w+)")
 
 
 def statements(log: str) -> list[tuple[str, str]]:
-    """(backend pid, statement) in log order; continuation lines joined."""
-    found = []
+    """(backend pid, statement) in log order; continuation lines joined (a DETAIL's dropped)."""
+    found, joining = [], False
     for line in log.splitlines():
         match = LINE.match(line)
         if match:
             found.append([match.group(1), match.group(2)])
-        elif found and not line.startswith("@@"):
+        joining = bool(match) or (joining and not line.startswith("@@"))
+        if joining and not match:
             found[-1][1] += "\n" + line
     return [(pid, sql) for pid, sql in found]
 
@@ -48,6 +54,19 @@ def transactions(found: list[tuple[str, str]]) -> list[list[str]]:
     return done + list(open_tx.values())
 
 
+def resolve(found: list[tuple[str, str]], prepared: dict[str, str]) -> list[tuple[str, str]]:
+    """Each message's statements: EXECUTEs as the statements they run, PREPAREs dropped."""
+    out = []
+    for pid, sql in found:
+        match = PREPARE.match(sql.strip())
+        if match:
+            prepared[match.group(1)] = match.group(2)
+            continue
+        names = EXECUTE.findall(sql) if sql.strip().startswith("EXECUTE") else []
+        out.append((pid, [prepared.get(name, sql) for name in names] or [sql]))
+    return out
+
+
 def count(stack: Stack, send, replies: int) -> dict:
     """Statements PostgreSQL ran while `send()` was worked off to `replies` replies."""
     log_path = stack.dir / "pgdata" / "log"
@@ -56,15 +75,16 @@ def count(stack: Stack, send, replies: int) -> dict:
     send()
     stack.wait_replies(before + replies)
     time.sleep(0.3)  # let the last statements reach the log
-    with open(log_path, encoding="utf-8", errors="replace") as log:
-        log.seek(offset)
-        text = log.read()
-    work = [tx for tx in transactions(statements(text))
+    data = log_path.read_bytes()  # the offset is in bytes (the log holds UTF-8 names)
+    prepared: dict[str, str] = {}
+    resolve(statements(data[:offset].decode(errors="replace")), prepared)  # prepared before
+    messages = resolve(statements(data[offset:].decode(errors="replace")), prepared)
+    work = [tx for tx in transactions([(pid, "\n;\n".join(sqls)) for pid, sqls in messages])
             if not any(mark in sql for sql in tx for mark in POLL)]
-    flat = [sql for tx in work for sql in tx]
+    flat = [sql for tx in work for message in tx for sql in message.split("\n;\n")]
     control = [s for s in flat if s.strip().split()[0].upper() in ("BEGIN", "COMMIT", "ROLLBACK")]
     return {"statements": len(flat) - len(control), "with_begin_commit": len(flat),
-            "transactions": len(work),
+            "round_trips": sum(len(tx) for tx in work), "transactions": len(work),
             "sql": [" ".join(s.split())[:90] for s in flat]}
 
 
@@ -95,9 +115,10 @@ def main(argv=None):
     finally:
         stack.stop()
     path = write_result("round_trips", {"results": results})
-    rows = [[name, r["statements"], r["with_begin_commit"], r["transactions"]]
+    rows = [[name, r["statements"], r["with_begin_commit"], r["round_trips"], r["transactions"]]
             for name, r in results.items()]
-    print(table(["event", "SQL statements", "incl. BEGIN/COMMIT", "transactions"], rows))
+    print(table(["event", "SQL statements", "incl. BEGIN/COMMIT", "round trips", "transactions"],
+                rows))
     for name, r in results.items():
         print(f"\n{name}:\n  " + "\n  ".join(r["sql"]))
     print(f"\nwrote {path}")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import psutil
 import psycopg2
+import psycopg2.errors
 import requests
 
 from bench.common import (ACCESS_TOKEN, CHANNEL_SECRET, HASH_KEYS, ROOT, SHOP_NO, X_KEY_ID)
@@ -23,7 +24,10 @@ from bench.common import (ACCESS_TOKEN, CHANNEL_SECRET, HASH_KEYS, ROOT, SHOP_NO
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 WORKERS = os.environ.get("WEB_CONCURRENCY", "2")
 THREADS = "8"
-SYSTEMS = ("bare", "bare+reply", "app")
+SYSTEMS = ("bare", "bare+reply", "app")  # and "app+worker" with --systems
+# app+worker: the Procfile's web (WORKER_THREADS=0) beside its worker process with this many
+# threads, as many as the embedded default's 2 web processes × 4.
+WORKER_PROCESS_THREADS = "8"
 TABLES = ("products, shoppers, cart_items, coupons, orders, order_items, payment_attempts, "
           "inbox, outbox, stock_adjustments, admins")
 
@@ -68,7 +72,11 @@ class Stack:
         from db.migrate import init_db
         from db.pool import Database
 
-        self.pg = pgserver.get_server(self.dir / "pgdata", cleanup_mode="stop")
+        if os.environ.get("BENCH_PG_STATS"):
+            from bench.debian_pg import DebianPostgres
+            self.pg = DebianPostgres(self.dir / "pgdata")
+        else:
+            self.pg = pgserver.get_server(self.dir / "pgdata", cleanup_mode="stop")
         self.database_url = self.pg.get_uri()
         db = Database(self.database_url, 1)
         init_db(db)
@@ -94,12 +102,18 @@ class Stack:
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def start_system(self, system: str, **env) -> str:
-        """Serve `system` (bare, bare+reply or app) under gunicorn; returns its base URL."""
+        """Serve `system` (bare, bare+reply, app or app+worker) under gunicorn; returns its URL."""
         self.stop_system()
         base = {"DATABASE_URL": self.database_url, "LINE_API_BASE_URL": self.line_url}
-        if system == "app":
+        if system.startswith("app"):
             target = "app:app"
             base.update(self.app_env())
+            if system == "app+worker":
+                base["WORKER_THREADS"] = "0"
+                self.procs["worker"] = self._popen("worker", [
+                    sys.executable, "-m", "flask", "--app", "app", "worker"],
+                    {**base, "WORKER_THREADS": WORKER_PROCESS_THREADS,
+                     **{k: str(v) for k, v in env.items()}})
         else:
             target = f'bench.baselines:create("{system}")'
         base.update({k: str(v) for k, v in env.items()})
@@ -111,8 +125,9 @@ class Stack:
         return self.url
 
     def stop_system(self) -> None:
-        if "system" in self.procs:
-            self._kill("system")
+        for name in ("system", "worker"):
+            if name in self.procs:
+                self._kill(name)
         self.system = self.url = None
 
     def app_env(self) -> dict:
@@ -131,7 +146,8 @@ class Stack:
     # measuring
     def cpu(self) -> dict:
         """Cumulative CPU seconds per component."""
-        return {"app": tree_cpu(self.procs["system"].pid) if "system" in self.procs else 0.0,
+        return {"app": sum(tree_cpu(self.procs[name].pid) for name in ("system", "worker")
+                           if name in self.procs),
                 "postgres": tree_cpu(self.pg.get_pid()),
                 "emulator": tree_cpu(self.procs["line"].pid)}
 
@@ -156,7 +172,12 @@ class Stack:
 
     def reset(self) -> None:
         """Empty every table and the emulator's counters, so each run starts alike."""
-        self.sql(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
+        for attempt in range(5):  # the app's 1-s poll may hold a lock TRUNCATE waits for
+            try:
+                self.sql(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
+                break
+            except psycopg2.errors.DeadlockDetected:
+                time.sleep(0.2)
         self.sql("TRUNCATE bench_events")
         requests.post(self.line_url + "/_bench/reset", timeout=10).raise_for_status()
 

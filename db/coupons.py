@@ -1,9 +1,11 @@
 """SQL for follower coupons: one per shopper ever (UNIQUE user_id), used at most once."""
 from datetime import datetime
 
+from db.prepared import Prepared
 from models.records import Coupon
 
 COLUMNS = "id, code, kind, value, min_spend, expires_at, used_at"
+COUPON_FOR = Prepared(f"SELECT {COLUMNS} FROM coupons WHERE user_id = %(user_id)s")
 
 
 def grant_coupon(cur, user_id: str, *, code: str, kind: str, value: int, min_spend: int,
@@ -25,8 +27,7 @@ def grant_coupon(cur, user_id: str, *, code: str, kind: str, value: int, min_spe
 
 def get_coupon_for(cur, user_id: str) -> Coupon | None:
     """The shopper's coupon, used or not."""
-    cur.execute(f"SELECT {COLUMNS} FROM coupons WHERE user_id = %(user_id)s",
-                {"user_id": user_id})
+    cur.execute(COUPON_FOR, {"user_id": user_id})
     row = cur.fetchone()
     return Coupon(**row) if row else None
 

@@ -5,8 +5,23 @@ from datetime import datetime
 from psycopg2.extras import Json
 
 from db.inbox import WAITING, LeaseLost
+from db.prepared import Prepared
 
 LEASE = "interval '30 seconds'"
+
+
+ENQUEUE = Prepared(f"""
+    WITH done AS (
+        UPDATE inbox SET status = 'done', processed_at = now()
+        WHERE webhook_event_id = %(event_id)s AND status = 'pending'
+          AND lease_token IS NOT DISTINCT FROM %(lease)s::uuid
+        RETURNING 1
+    )
+    INSERT INTO outbox (user_id, messages, reply_token, reply_until, retry_key, locked_until)
+    SELECT %(user_id)s, %(messages)s, %(token)s, %(until)s, %(key)s, now() + {LEASE}
+    WHERE %(event_id)s::text IS NULL OR EXISTS (SELECT 1 FROM done)
+    RETURNING id, {WAITING} AS waiting
+""")
 
 
 def enqueue(cur, user_id: str, messages: list[dict], *, reply_token: str | None = None,
@@ -23,18 +38,7 @@ def enqueue(cur, user_id: str, messages: list[dict], *, reply_token: str | None 
     retry_key = str(uuid.uuid4())
     event_id, token = done_event or (None, None)
     cur.execute(
-        f"""
-        WITH done AS (
-            UPDATE inbox SET status = 'done', processed_at = now()
-            WHERE webhook_event_id = %(event_id)s AND status = 'pending'
-              AND lease_token IS NOT DISTINCT FROM %(lease)s::uuid
-            RETURNING 1
-        )
-        INSERT INTO outbox (user_id, messages, reply_token, reply_until, retry_key, locked_until)
-        SELECT %(user_id)s, %(messages)s, %(token)s, %(until)s, %(key)s, now() + {LEASE}
-        WHERE %(event_id)s::text IS NULL OR EXISTS (SELECT 1 FROM done)
-        RETURNING id, {WAITING} AS waiting
-        """,
+        ENQUEUE,
         {"event_id": event_id, "lease": token, "user_id": user_id, "messages": Json(messages),
          "token": reply_token, "until": reply_until, "key": retry_key},
     )
@@ -49,29 +53,40 @@ def enqueue(cur, user_id: str, messages: list[dict], *, reply_token: str | None 
     return queued
 
 
+CLAIM = Prepared(f"""
+    UPDATE outbox SET locked_until = now() + {LEASE}, attempts = attempts + 1
+    WHERE id IN (
+        SELECT id FROM outbox
+        WHERE status = 'pending'
+          AND locked_until <= now()
+        ORDER BY id
+        LIMIT %(limit)s
+        FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id, user_id, messages, reply_token, reply_until, retry_key, attempts
+""")
+
+
 def claim(cur, *, limit: int = 20) -> list[dict]:
     """Lease unsent messages whose lease ran out (their sender died or failed)."""
     cur.execute(
-        f"""
-        UPDATE outbox SET locked_until = now() + {LEASE}, attempts = attempts + 1
-        WHERE id IN (
-            SELECT id FROM outbox
-            WHERE status = 'pending'
-              AND locked_until <= now()
-            ORDER BY id
-            LIMIT %(limit)s
-            FOR UPDATE SKIP LOCKED
-        )
-        RETURNING id, user_id, messages, reply_token, reply_until, retry_key, attempts
-        """,
+        CLAIM,
         {"limit": limit},
     )
     return cur.fetchall()
 
 
-def mark_sent(cur, message_id: int) -> None:
-    cur.execute("UPDATE outbox SET status = 'sent', sent_at = now() WHERE id = %(id)s",
-                {"id": message_id})
+# "Sent" is committed without waiting for the WAL flush (set_config(..., true): this
+# transaction only). Only a PostgreSQL crash in the next moment can lose it; the message is
+# then sent again when its lease runs out, as after an app crash between send and mark: a push
+# LINE drops by its retry key (409), a reply as a second copy. Nothing else commits so.
+MARK_SENT = Prepared(
+    "SELECT set_config('synchronous_commit', 'off', true)",
+    "UPDATE outbox SET status = 'sent', sent_at = now() WHERE id = ANY(%(ids)s::bigint[])")
+
+
+def mark_sent(cur, message_ids: list[int]) -> None:
+    cur.execute(MARK_SENT, {"ids": message_ids})
 
 
 def mark_failed(cur, message_id: int, error: str, *, give_up: bool, retry_in_seconds: int,

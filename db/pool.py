@@ -7,9 +7,9 @@ from pathlib import Path
 
 import psycopg2
 import psycopg2.errors
-from psycopg2.extras import RealDictCursor
 from psycopg2.pool import ThreadedConnectionPool
 
+from db.prepared import PreparingConnection, PreparingCursor
 from db.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,8 @@ class Database:
                 # minconn == maxconn: psycopg2 closes a returned connection whenever
                 # minconn idle ones are already pooled, which would reconnect per request.
                 self._pool = ThreadedConnectionPool(self._size, self._size, self._url,
-                                                    cursor_factory=RealDictCursor)
+                                                    connection_factory=PreparingConnection,
+                                                    cursor_factory=PreparingCursor)
             return self._pool
 
     @contextmanager
@@ -109,6 +110,16 @@ class Database:
         with pool._lock:
             idle, pool._pool = pool._pool, []
         for conn in idle:
+            conn.close()
+
+    @contextmanager
+    def dedicated(self):
+        """A connection of its own, outside the pool, in autocommit (to LISTEN on)."""
+        conn = psycopg2.connect(self.url)
+        conn.autocommit = True
+        try:
+            yield conn
+        finally:
             conn.close()
 
     def ping(self) -> None:

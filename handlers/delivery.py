@@ -1,5 +1,6 @@
 """Sending queued messages: reply while the token is fresh, else push; retry until LINE accepts."""
 import logging
+import threading
 from datetime import datetime, timezone
 
 from db import outbox
@@ -26,6 +27,9 @@ class Delivery:
     def __init__(self, db, messenger):
         self.db = db
         self.messenger = messenger
+        self._lock = threading.Lock()
+        self._sent: list[int] = []  # sent here, not yet marked sent
+        self._marking = False
 
     def deliver(self, queued: list[dict]) -> None:
         """Send rows a transaction just committed (`enqueue` leased them to this process).
@@ -66,9 +70,33 @@ class Delivery:
             log.warning("event=line_send_failed outbox_id=%s status=%s give_up=%s",
                         row["id"], error.status, give_up)
             return 0
-        with self.db.statement() as cur:
-            outbox.mark_sent(cur, row["id"])
+        self._mark_sent(row["id"])
         return 1
+
+    def _mark_sent(self, message_id: int) -> None:
+        """Record a send; what other threads send meanwhile is recorded in the same statement.
+
+        The sender that finds no one marking marks every id queued until none is left; the
+        others return at once (their rows stay leased to this process until it has).
+        """
+        with self._lock:
+            self._sent.append(message_id)
+            if self._marking:
+                return
+            self._marking = True
+        while True:
+            with self._lock:
+                ids, self._sent = self._sent, []
+                if not ids:
+                    self._marking = False
+                    return
+            try:
+                with self.db.statement() as cur:
+                    outbox.mark_sent(cur, ids)
+            except Exception:
+                with self._lock:  # the next sender marks what others queued meanwhile
+                    self._marking = False
+                raise
 
     def _push(self, row) -> None:
         self.messenger.push(row["user_id"], row["messages"], str(row["retry_key"]))

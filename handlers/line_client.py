@@ -5,6 +5,7 @@ import math
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import urllib3
 from linebot.v3.messaging import ApiClient, ApiException, Configuration, MessagingApi
 from urllib3.exceptions import HTTPError
 
@@ -14,6 +15,9 @@ log = logging.getLogger(__name__)
 
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 MAX_MULTICAST_TO = 500  # line-platform.md §12
+# Kept-alive connections to LINE: more than the threads that send at once (web + inbox workers),
+# so none is opened per call.
+POOL_SIZE = 32
 LOADING_TIMEOUT = 2.0
 
 
@@ -36,10 +40,17 @@ class LineMessenger:
     none by default)."""
 
     def __init__(self, base_url: str, access_token: str, timeout: float):
-        configuration = Configuration(host=base_url.rstrip("/"), access_token=access_token)
+        self._base_url = base_url.rstrip("/")
+        configuration = Configuration(host=self._base_url, access_token=access_token)
         self._client = ApiClient(configuration)
         self._api = MessagingApi(self._client)
         self._timeout = timeout
+        # One host: its connection pool directly (no PoolManager URL parsing per call).
+        self._http = urllib3.connection_from_url(self._base_url, maxsize=POOL_SIZE,
+                                                 timeout=timeout)
+        self._path_prefix = urllib3.util.parse_url(self._base_url).path or ""
+        self._headers = {**JSON_HEADERS, "Authorization": f"Bearer {access_token}",
+                         "User-Agent": self._client.user_agent}
 
     @property
     def api_client(self) -> ApiClient:
@@ -95,16 +106,23 @@ class LineMessenger:
 
     def _post(self, path: str, body: dict, headers: dict | None = None,
               timeout: float | None = None) -> None:
-        """POST our own message JSON through the SDK's client (its pool, auth and errors).
+        """POST our own message JSON on a kept-alive urllib3 connection.
 
-        The SDK's request models would re-validate every Flex node with pydantic, which costs
-        more CPU than all the rest of an event; our builders are tested against LINE's limits.
+        Sends go straight to urllib3: the SDK's call_api walks every Flex node to sanitise
+        it and its request models re-validate them with pydantic, more CPU than the rest of an
+        event; our builders are tested against LINE's limits.
         """
-        with _line_errors():
-            self._client.call_api(
-                path, "POST", header_params={**JSON_HEADERS, **(headers or {})}, body=body,
-                auth_settings=["Bearer"], response_types_map={}, _preload_content=True,
-                _return_http_data_only=True, _request_timeout=timeout or self._timeout)
+        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        try:
+            response = self._http.urlopen("POST", self._path_prefix + path, body=data,
+                                          headers={**self._headers, **(headers or {})},
+                                          timeout=timeout or self._timeout)
+        except (HTTPError, OSError) as error:
+            # A refused connection or a timeout: nothing was answered, try again later.
+            raise LineSendError(None, type(error).__name__, retry=True) from None
+        if response.status >= 400:
+            raise _send_error(response.status, response.headers.get("x-line-request-id"),
+                              response.data)
 
 
 @contextmanager
@@ -113,15 +131,20 @@ def _line_errors():
     try:
         yield
     except ApiException as error:
-        message = _error_message(error.body)
-        status = error.status
-        log.warning("event=line_api_error status=%s request_id=%s message=%s", status,
-                    (error.headers or {}).get("x-line-request-id"), message)
-        raise LineSendError(status, message, retry=status >= 500 or status == 429,
-                            token_spent=status == 400 and "reply token" in message) from None
+        raise _send_error(error.status, (error.headers or {}).get("x-line-request-id"),
+                          error.body) from None
     except (HTTPError, OSError) as error:
         # A refused connection or a timeout surfaces as urllib3's error, not ApiException.
         raise LineSendError(None, type(error).__name__, retry=True) from None
+
+
+def _send_error(status: int, request_id: str | None, body) -> LineSendError:
+    """LINE's refusal as a LineSendError (logged once): retry on 5xx and 429 only."""
+    message = _error_message(body)
+    log.warning("event=line_api_error status=%s request_id=%s message=%s", status, request_id,
+                message)
+    return LineSendError(status, message, retry=status >= 500 or status == 429,
+                         token_spent=status == 400 and "reply token" in message)
 
 
 def loading_seconds(seconds: float) -> int:

@@ -16,6 +16,7 @@ MAX_ATTEMPTS = 5
 POLL_SECONDS = 1.0
 PERIODIC_JOB = "worker-periodic"
 PERIODIC_SECONDS = 60
+WAKE_CLAIM = 4  # events a `flask worker` poller claims when woken (the others claim theirs)
 
 
 class InboxWorker:
@@ -35,6 +36,9 @@ class InboxWorker:
         self._stop = threading.Event()
         self._running: list[threading.Thread] = []
         self._held: dict[str, str] = {}  # event id → lease token, for events being worked here
+        # Stores by web processes that lease nothing (WORKER_THREADS=0), one poller woken each.
+        self._stored = threading.Condition()
+        self._wakeups = 0
 
     def submit(self, rows: list[dict]) -> None:
         """Events this process just stored and leased: work them now."""
@@ -63,6 +67,8 @@ class InboxWorker:
 
     def stop(self) -> None:
         self._stop.set()
+        with self._stored:
+            self._stored.notify_all()  # pollers waiting for events return now
 
     def dead_threads(self) -> list[str]:
         """Names of this process's worker threads that should be running but are not."""
@@ -94,15 +100,49 @@ class InboxWorker:
         for row in rows:
             self.work(row)
 
-    def poll_forever(self) -> None:
-        """Also the body of `flask --app app worker` on a PaaS."""
+    def run_worker_process(self) -> None:
+        """The body of `flask --app app worker`: `threads` pollers (at least one), woken as soon
+        as a web process (WORKER_THREADS=0 there) stores events, else every POLL_SECONDS."""
+        self.start_heartbeat()
+        self._spawn(self._listen, "inbox-listen")
+        for n in range(max(1, self.threads)):
+            self._spawn(lambda: self.poll_forever(limit=WAKE_CLAIM), f"inbox-poll-{n}")
+        self._stop.wait()
+
+    def poll_forever(self, limit: int = 10) -> None:
         while not self._stop.is_set():
             try:
                 self.run_periodic()
-                if not self.run_pending():
-                    time.sleep(POLL_SECONDS)
+                if not self.run_pending(limit):
+                    self._wait_for_stored()
             except Exception:
                 log.exception("event=inbox_poll_failed")
+                time.sleep(POLL_SECONDS)
+
+    def _wait_for_stored(self) -> None:
+        with self._stored:
+            if not self._wakeups:
+                self._stored.wait(POLL_SECONDS)
+            self._wakeups = max(0, self._wakeups - 1)
+
+    def _wake(self, stores: int) -> None:
+        """One poller per store, never more wake-ups pending than pollers."""
+        with self._stored:
+            self._wakeups = min(max(1, self.threads), self._wakeups + stores)
+            self._stored.notify(stores)
+
+    def _listen(self) -> None:
+        while not self._stop.is_set():
+            try:
+                with self.rt.db.dedicated() as conn:
+                    inbox.listen(conn)
+                    self._wake(self.threads)  # anything stored while no one listened
+                    while not self._stop.is_set():
+                        stores = inbox.wait_for_stored(conn, POLL_SECONDS)
+                        if stores:
+                            self._wake(stores)
+            except Exception:  # the pollers still poll meanwhile
+                log.exception("event=inbox_listen_failed")
                 time.sleep(POLL_SECONDS)
 
     def run_pending(self, limit: int = 10) -> int:

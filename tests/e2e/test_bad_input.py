@@ -103,3 +103,23 @@ def test_signed_webhook_bodies_of_any_shape_never_500(shop, body):
     assert response.status_code in (200, 400)
     shop.work()  # whatever was stored is worked without crashing the worker
     assert not shop.sql("SELECT 1 FROM inbox WHERE last_error IS NOT NULL")
+
+
+def test_events_without_a_shopper_or_of_unknown_shape_change_nothing(shop):
+    shop.add_product(1, "烏龍茶", 100, 5)
+    odd = [
+        {**event("message", "U1", message={"id": "1", "type": "text", "text": "cart 1 2"}),
+         "source": {"type": "group", "groupId": "C1"}},
+        {**event("follow", "U1"), "source": None},
+        event("message", "U" + "2" * 32, message={"id": "1", "type": "text", "text": 12}),
+        event("postback", "U" + "3" * 32, postback={"data": None}),
+        event("videoPlayComplete", "U" + "4" * 32, videoPlayComplete={"trackingId": "t"}),
+    ]
+    for raw in odd:
+        with shop.rt.db.transaction() as cur:  # stored as the webhook would
+            [row] = inbox.store_events(cur, [raw], leased=True, lease_seconds=30)
+        line_events.handle(shop.rt, raw, None, row["lease_token"])
+
+    assert shop.sql("SELECT count(*) AS n FROM cart_items")[0]["n"] == 0
+    assert shop.sql("SELECT count(*) AS n FROM shoppers")[0]["n"] == 0
+    assert shop.stock(1) == 5
