@@ -10,7 +10,7 @@ import admin
 import liff
 from config import load_settings
 from db.migrate import init_db
-from handlers import bank_notify, errors, line_webhook, order_api, product_images
+from handlers import bank_notify, errors, line_webhook, linepay_return, order_api, product_images
 from handlers.rich_menu import setup_rich_menu
 from runtime import build_runtime
 from models.catalog import parse_catalog
@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.before_request(rt.worker.start)
     app.register_blueprint(line_webhook.bp)
     app.register_blueprint(bank_notify.bp)
+    app.register_blueprint(linepay_return.bp)
     app.register_blueprint(product_images.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(order_api.bp)
@@ -94,8 +95,8 @@ def _register_commands(app: Flask, rt) -> None:
 
     @app.cli.command("sync-payments")
     def sync_payments_command():
-        """Ask the bank about every open payment and apply what it knows (run on a schedule)."""
-        counts = payments.sync_payments(rt.db, rt.bank)
+        """Ask the providers about every open payment and apply what they know (on a schedule)."""
+        counts = payments.sync_payments(rt.db, rt.providers)
         click.echo("Checked {checked} payments: {paid} newly paid, {errors} errors.".format(**counts))
 
     @app.cli.command("prune")

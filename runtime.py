@@ -11,6 +11,7 @@ from handlers.line_login import IdTokenVerifier
 from handlers.notifier import Notifier
 from handlers.worker import InboxWorker
 from models.flex import Links
+from providers import Providers, build_providers
 from services.payments import PaymentSettings
 from sinopac.client import QPayClient
 
@@ -25,12 +26,13 @@ class Runtime:
     worker: InboxWorker
     signature_validator: SignatureValidator
     payment_settings: PaymentSettings
+    providers: Providers
     login: IdTokenVerifier
     links: Links
 
 
 def build_runtime(settings: Settings) -> Runtime:
-    """One pool, one LINE client and one bank client per process (kept-alive connections)."""
+    """One pool, one LINE client and one client per payment provider per process (kept alive)."""
     db = Database(settings.database_url, settings.db_pool_size)
     messenger = LineMessenger(settings.line_api_base_url, settings.line_channel_access_token,
                               settings.http_timeout)
@@ -39,18 +41,16 @@ def build_runtime(settings: Settings) -> Runtime:
                       create_timeout=settings.bank_timeout)
     delivery = Delivery(db, messenger)
     links = Links(settings.liff_id, settings.allow_http_images)
+    providers = build_providers(settings, bank)
     # Every use case's events become outbox rows before its commit and are sent after it.
-    db.notify, db.deliver = Notifier(links).queue_messages, delivery.deliver
+    db.notify = Notifier(links, providers.methods).queue_messages
+    db.deliver = delivery.deliver
     rt = Runtime(
         settings=settings, db=db, messenger=messenger, bank=bank,
         delivery=delivery, worker=None,
         signature_validator=SignatureValidator(settings.line_channel_secret),
-        payment_settings=PaymentSettings(
-            shop_name=settings.shop_name,
-            return_url=f"{settings.public_base_url}/sinopac/return",
-            backend_url=f"{settings.public_base_url}/sinopac/notify",
-            atm_expire_days=settings.atm_expire_days,
-            card_hold_minutes=settings.card_hold_minutes),
+        payment_settings=PaymentSettings(card_hold_minutes=settings.card_hold_minutes),
+        providers=providers,
         login=IdTokenVerifier(settings.line_api_base_url, settings.line_login_channel_id,
                               settings.http_timeout),
         links=links,

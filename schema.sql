@@ -106,6 +106,12 @@ CREATE TABLE IF NOT EXISTS payment_attempts (
 CREATE INDEX IF NOT EXISTS payment_attempts_order_idx ON payment_attempts (order_id);
 -- The bank's web ATM page for a virtual account (OrderCreate ATMParam.WebAtmURL).
 ALTER TABLE payment_attempts ADD COLUMN IF NOT EXISTS atm_web_url text;
+-- LINE Pay (issue 16): pay_type 'L'; ts_no holds its 19-digit transactionId as text (never a
+-- float); pay_url / pay_app_url are its paymentUrl.web / .app. Dropped and re-added: idempotent.
+ALTER TABLE payment_attempts DROP CONSTRAINT IF EXISTS payment_attempts_pay_type_check,
+    ADD CONSTRAINT payment_attempts_pay_type_check CHECK (pay_type IN ('A', 'C', 'L'));
+ALTER TABLE payment_attempts ADD COLUMN IF NOT EXISTS pay_url text;
+ALTER TABLE payment_attempts ADD COLUMN IF NOT EXISTS pay_app_url text;
 
 -- Money given back on a paid order: by card through the bank (OrderMaintain R; the row is
 -- committed 'pending' before the bank call, 'done' once the bank took it, 'failed' if it
@@ -137,6 +143,9 @@ CREATE UNIQUE INDEX IF NOT EXISTS refunds_request_key_idx ON refunds (order_id, 
 CREATE UNIQUE INDEX IF NOT EXISTS refunds_one_pending_idx ON refunds (order_id)
     WHERE status = 'pending';
 ALTER TABLE orders ADD COLUMN IF NOT EXISTS restocked_at timestamptz;
+-- A LINE Pay payment goes back through LINE Pay's refund API.
+ALTER TABLE refunds DROP CONSTRAINT IF EXISTS refunds_method_check,
+    ADD CONSTRAINT refunds_method_check CHECK (method IN ('card', 'atm_transfer', 'linepay'));
 
 -- Every bank notice (BackendURL / ReturnURL PayToken), stored before the bank gets its answer and
 -- confirmed with OrderPayQuery by the workers; a replayed token is a no-op.

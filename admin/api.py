@@ -112,7 +112,7 @@ def refund(order_id: int):
     if not isinstance(restock, bool):
         abort(400, "restock must be true or false")
     rt = shop()
-    refunds.refund(rt.db, rt.bank, order_id, RefundRequest(
+    refunds.refund(rt.db, rt.providers, order_id, RefundRequest(
         amount=body.get("amount"), reason=str(body.get("reason") or ""), restock=restock,
         note=str(body.get("note") or "") or None,
         request_key=request.headers.get("Idempotency-Key", "")[:100] or None), current_actor())

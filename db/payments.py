@@ -3,7 +3,7 @@ from models.records import PaymentAttempt
 
 COLUMNS = """
     id, order_no, order_id, pay_type, amount, status, ts_no, atm_bank_code, atm_pay_no,
-    atm_expire_date, atm_web_url, card_url, description, pay_date
+    atm_expire_date, atm_web_url, card_url, description, pay_date, pay_url, pay_app_url
 """
 
 
@@ -40,8 +40,9 @@ def create_attempt(cur, *, order_id: int, order_no: str, pay_type: str, amount: 
 def record_bank_order(cur, attempt_id: int, *, ts_no: str, atm_bank_code: str | None,
                       atm_pay_no: str | None, atm_expire_date: str | None,
                       atm_web_url: str | None,
-                      card_url: str | None, description: str) -> PaymentAttempt | None:
-    """Store what OrderCreate answered; an attempt voided meanwhile stays void."""
+                      card_url: str | None, description: str, pay_url: str | None = None,
+                      pay_app_url: str | None = None) -> PaymentAttempt | None:
+    """Store what the provider answered (OrderCreate, LINE Pay request); a void one stays void."""
     cur.execute(
         f"""
         UPDATE payment_attempts
@@ -49,13 +50,14 @@ def record_bank_order(cur, attempt_id: int, *, ts_no: str, atm_bank_code: str | 
             ts_no = %(ts_no)s, atm_bank_code = %(bank)s, atm_pay_no = %(pay_no)s,
             atm_web_url = %(web_url)s,
             atm_expire_date = %(expire)s, card_url = %(url)s, description = %(desc)s,
-            updated_at = now()
+            pay_url = %(pay_url)s, pay_app_url = %(pay_app_url)s, updated_at = now()
         WHERE id = %(id)s
         RETURNING {COLUMNS}
         """,
         {"id": attempt_id, "ts_no": ts_no, "bank": atm_bank_code, "pay_no": atm_pay_no,
          "web_url": atm_web_url,
-         "expire": atm_expire_date, "url": card_url, "desc": description},
+         "expire": atm_expire_date, "url": card_url, "desc": description,
+         "pay_url": pay_url, "pay_app_url": pay_app_url},
     )
     return _attempt(cur.fetchone())
 
@@ -68,6 +70,30 @@ def mark_attempt_error(cur, attempt_id: int, description: str) -> None:
         """,
         {"id": attempt_id, "desc": description[:500]},
     )
+
+
+def get_attempt(cur, order_no: str) -> PaymentAttempt | None:
+    cur.execute(f"SELECT {COLUMNS} FROM payment_attempts WHERE order_no = %(no)s",
+                {"no": order_no})
+    return _attempt(cur.fetchone())
+
+
+def find_attempt(cur, order_no: str, ts_no: str) -> PaymentAttempt | None:
+    """Our attempt with this OrderNo *and* the provider's transaction number: both must match."""
+    cur.execute(f"SELECT {COLUMNS} FROM payment_attempts WHERE order_no = %(no)s AND ts_no = %(ts)s",
+                {"no": order_no, "ts": ts_no})
+    return _attempt(cur.fetchone())
+
+
+def void_attempt(cur, attempt_id: int) -> bool:
+    """An open attempt the provider says can never be paid (cancelled, expired) becomes void."""
+    cur.execute(
+        """
+        UPDATE payment_attempts SET status = 'void', updated_at = now()
+        WHERE id = %(id)s AND status IN ('new', 'open', 'error')
+        """,
+        {"id": attempt_id})
+    return cur.rowcount == 1
 
 
 def order_id_for(cur, order_no: str) -> int | None:

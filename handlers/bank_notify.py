@@ -48,7 +48,7 @@ def shopper_return():
         if RETURN_CONFIRMS.acquire(blocking=False):
             try:
                 status, order = bank_notices.confirm_for_shopper(
-                    rt.db, rt.bank, pay_token, within=RETURN_WAIT_SECONDS)
+                    rt.db, rt.providers, pay_token, within=RETURN_WAIT_SECONDS)
             finally:
                 RETURN_CONFIRMS.release()
         else:

@@ -131,11 +131,14 @@ def _run(rt, db, context: ReplyContext, command) -> None:
             checkout.checkout(db, user_id, hold_minutes=rt.settings.order_hold_minutes)
         case cmd.ShowOrders():
             orders.show_recent(db, user_id)
-        case postbacks.Pay(order_id=order_id, pay_type=pay_type):
+        case postbacks.Pay(order_id=order_id, method=method) if rt.providers.named(method):
             # The bank may take up to BANK_TIMEOUT; the shopper sees LINE's animation meanwhile.
             rt.messenger.show_loading(user_id, rt.settings.bank_timeout + 2)
-            payments.start_payment(db, rt.bank, rt.payment_settings, user_id, order_id, pay_type,
-                                   request_key=context.event_id)
+            payments.start_payment(db, rt.providers.named(method), rt.payment_settings, user_id,
+                                   order_id, request_key=context.event_id)
+        case postbacks.Pay():
+            # A method no longer offered (LINE Pay switched off since the card was sent).
+            raise errors.BadButton()
         case postbacks.CancelOrder(order_id=order_id):
             orders.cancel(db, order_id, shopper_id=user_id)
         case cmd.SetRecipient() as recipient:

@@ -14,6 +14,7 @@ from datetime import datetime
 from db import inbox, outbox, shoppers
 from models import events, messages
 from models.flex import NO_LINKS, Links
+from models.records import PayMethod
 
 
 @dataclass
@@ -33,10 +34,11 @@ class ReplyContext:
 
 
 class Notifier:
-    """Built once per process with where cards may link to (`Links`)."""
+    """Built once per process with where cards may link to (`Links`) and the ways to pay offered."""
 
-    def __init__(self, links: Links = NO_LINKS):
+    def __init__(self, links: Links = NO_LINKS, methods: tuple[PayMethod, ...] = ()):
         self.links = links
+        self.methods = methods
 
     def queue_messages(self, uow) -> list[dict]:
         """Queue the messages for `uow.events`; returns the outbox rows to send after commit."""
@@ -46,10 +48,10 @@ class Notifier:
             if context and event.user_id == context.user_id \
                     and not isinstance(event, events.Notice):
                 answered = True
-                answer += messages.for_event(event, context.language, self.links)
+                answer += messages.for_event(event, context.language, self.links, self.methods)
                 continue
             language = shoppers.get_language(uow.cur, event.user_id)
-            pushed = messages.for_event(event, language, self.links)
+            pushed = messages.for_event(event, language, self.links, self.methods)
             if pushed:
                 queued.append(outbox.enqueue(uow.cur, event.user_id, pushed))
         if context:

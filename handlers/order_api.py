@@ -26,7 +26,6 @@ bp = Blueprint("order_api", __name__, url_prefix="/api")
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_ID = 2**31 - 1
-METHODS = {"atm": "A", "card": "C"}
 ERROR_NAMES = {400: "bad_request", 401: "unauthorized", 404: "not_found",
                405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}
 
@@ -119,6 +118,11 @@ def _product(product: Product) -> dict:
 def _payment(attempt: PaymentAttempt | None, deadline: datetime | None) -> dict | None:
     if attempt is None or attempt.status not in ("open", "paid"):
         return None
+    if attempt.pay_type == "L":
+        # The transactionId stays on our side: a browser's JSON numbers would round it (§11).
+        return {"method": "linepay", "payment_url": attempt.pay_url,
+                "app_url": attempt.pay_app_url, "amount": attempt.amount,
+                "status": attempt.status}
     if attempt.pay_type == "A":
         return {"method": "atm", "bank_code": attempt.atm_bank_code,
                 "account": attempt.atm_pay_no, "amount": attempt.amount,
@@ -199,18 +203,20 @@ def show_order(order_id: int):
 
 @bp.post("/orders/<int:order_id>/payments")
 def create_payment(order_id: int):
-    """Pay by `{"method": "atm" | "card"}`: 201 how to pay, 409 not payable, 503 bank down."""
+    """Pay by `{"method": "atm" | "card" | "linepay"}` (LINE Pay when offered): 201 how to pay,
+    409 not payable, 503 provider down."""
     user_id = _shopper()
     rt, language = _rt(), _language()
     body = _body()
     method = body.get("method") if isinstance(body, dict) else None
-    if method not in METHODS:
+    provider = rt.providers.named(method) if isinstance(method, str) else None
+    if provider is None:
+        names = ", ".join(m.name for m in rt.providers.methods)
         return _error(400, "invalid_request",
-                      fields={"method": t("api_method", language)})
+                      fields={"method": t("api_method", language, methods=names)})
     try:
-        attempt = payments.start_payment(_answering(rt, user_id, language), rt.bank,
-                                         rt.payment_settings, user_id, _order_id(order_id),
-                                         METHODS[method])
+        attempt = payments.start_payment(_answering(rt, user_id, language), provider,
+                                         rt.payment_settings, user_id, _order_id(order_id))
         order, _ = orders.order_for(rt.db, user_id, order_id)
     except OrderNotFound:
         abort(404)

@@ -1,17 +1,19 @@
 """Turn postback data (from our own buttons) into one command record."""
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from handlers.chat_commands import ChangeCart, Checkout, ShowCart, ShowOrders, ShowProducts
 from models import limits
 
-METHODS = {"atm": "A", "card": "C"}
+# A payment button's method name; whether it is offered is the providers' business.
+METHOD_NAME = re.compile(r"[a-z]{1,20}")
 
 
 @dataclass(frozen=True)
 class Pay:
     order_id: int
-    pay_type: str  # 'A' or 'C'
+    method: str  # 'atm', 'card' or 'linepay'
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,9 @@ def _build(action: str | None, params: dict):
     if action == "detail":
         return ShowProduct(product_id=_id(params, "product"))
     if action == "pay":
-        return Pay(order_id=_id(params, "order"), pay_type=METHODS[params["method"]])
+        if not METHOD_NAME.fullmatch(params["method"]):
+            raise ValueError("method")
+        return Pay(order_id=_id(params, "order"), method=params["method"])
     if action == "cancel":
         return CancelOrder(order_id=_id(params, "order"))
     if action in ("add", "inc", "dec", "remove"):

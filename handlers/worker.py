@@ -109,7 +109,7 @@ class InboxWorker:
             rows = inbox.claim_events(cur, lease_seconds=self.lease_seconds, limit=limit)
         for row in rows:
             self.work(row)
-        notices = bank_notices.work_pending(self.rt.db, self.rt.bank,
+        notices = bank_notices.work_pending(self.rt.db, self.rt.providers,
                                             limit=limit)
         return len(rows) + notices + self.rt.delivery.send_pending()
 

@@ -16,12 +16,14 @@ bp = Blueprint("liff", __name__, url_prefix="/liff", template_folder="templates"
 @bp.get("/<path:path>")
 def page(path: str = ""):
     """The single page; its script reads the path. :raise 404: LIFF is off."""
-    settings = current_app.extensions["runtime"].settings
+    rt = current_app.extensions["runtime"]
+    settings = rt.settings
     if not settings.liff_id:
         abort(404)
     response = make_response(render_template(
         "liff/index.html", liff_id=settings.liff_id, sdk_url=settings.liff_sdk_url,
-        shop_name=settings.shop_name, texts=PAGE_TEXTS))
+        shop_name=settings.shop_name, texts=PAGE_TEXTS,
+        methods=[method.name for method in rt.providers.methods]))
     # LINE's first redirect carries credentials in the URL: never pass it on as a Referer.
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Content-Type-Options"] = "nosniff"

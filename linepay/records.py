@@ -50,6 +50,7 @@ class Product:
     price: int
     id: str | None = None
     image_url: str | None = None
+    original_price: int | None = None  # §3.1 originalPrice: the price before a discount
 
     def to_body(self) -> dict:
         body = {"name": self.name, "quantity": self.quantity, "price": self.price}
@@ -57,6 +58,8 @@ class Product:
             body["id"] = self.id
         if self.image_url is not None:
             body["imageUrl"] = self.image_url
+        if self.original_price is not None:
+            body["originalPrice"] = self.original_price
         return body
 
 

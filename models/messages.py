@@ -4,8 +4,9 @@ from datetime import datetime
 from models import events as ev
 from models import flex
 from models.errors import ShopError
-from models.order import TAIPEI, Totals, payable_methods
-from models.records import CartLine, Coupon, Order, PaymentAttempt, Product, Recipient, Refund
+from models.order import TAIPEI, Totals
+from models.records import (CartLine, Coupon, Order, PaymentAttempt, PayMethod, Product, Recipient,
+                            Refund)
 from models.texts import t
 
 TEXT_LIMIT = 5000
@@ -73,27 +74,34 @@ def unavailable_dropped(dropped: ev.UnavailableDropped, language: str | None) ->
     return removed + cart(dropped.lines, dropped.totals, dropped.coupon, language)
 
 
-def order_created(placed: ev.OrderPlaced, language: str | None) -> list[dict]:
-    """The order card with its discount, recipient and the payment buttons."""
-    actions = pay_actions(placed.order_id, placed.totals.total, language)
+def order_created(placed: ev.OrderPlaced, language: str | None,
+                  methods: tuple[PayMethod, ...]) -> list[dict]:
+    """The order card with its discount, recipient and the offered payment buttons."""
+    actions = pay_actions(placed.order_id, placed.totals.total, language, methods)
     return [flex.order_card(placed.order_id, placed.lines, placed.totals, placed.recipient,
                             placed.expires_at, actions, language)]
 
 
-def pay_actions(order_id: int, total: int, language: str | None) -> list[dict]:
-    """A button per way of paying the bank takes for `total`, then cancel."""
-    methods = {"A": ("button_pay_atm", "atm"), "C": ("button_pay_card", "card")}
+def pay_actions(order_id: int, total: int, language: str | None,
+                methods: tuple[PayMethod, ...]) -> list[dict]:
+    """A button per offered way of paying that takes `total`, then cancel."""
     actions = []
-    for pay_type in payable_methods(total):
-        key, method = methods[pay_type]
-        label = t(key, language)
-        actions.append(flex.postback(label, f"action=pay&order={order_id}&method={method}", label))
+    for method in methods:
+        if total > method.max_total:
+            continue
+        label = t(method.label_key, language)
+        actions.append(flex.postback(label, f"action=pay&order={order_id}&method={method.name}",
+                                     label))
     cancel = t("button_cancel", language)
     return actions + [flex.postback(cancel, f"action=cancel&order={order_id}", cancel)]
 
 
 def payment_instructions(order_id: int, attempt: PaymentAttempt, hold_until: datetime,
                          card_minutes: int, language: str | None) -> list[dict]:
+    if attempt.pay_type == "L":
+        body = t("linepay_instructions", language, order_id=order_id, amount=attempt.amount)
+        return [_buttons(body, body, [{"type": "uri", "label": t("button_open_linepay", language),
+                                       "uri": attempt.pay_url}])]
     if attempt.pay_type == "A":
         body = t("atm_instructions", language, deadline=_when(hold_until),
                  bank_code=attempt.atm_bank_code, account=attempt.atm_pay_no,
@@ -115,11 +123,13 @@ PAYMENT_TEXTS = {ev.PaymentReceived: "payment_received", ev.PaidTwice: "payment_
                  ev.PaidAfterClose: "payment_after_close"}
 
 
-def payment_notice(notice: ev.PaymentNotice, language: str | None) -> list[dict]:
+def payment_notice(notice: ev.PaymentNotice, language: str | None,
+                   methods: tuple[PayMethod, ...]) -> list[dict]:
     if isinstance(notice, ev.PaymentFailed):
         body = t("payment_failed", language, order_id=notice.order_id,
                  reason=notice.reason or t("status_pending", language))
-        return [_buttons(body, body, pay_actions(notice.order_id, notice.amount, language))]
+        return [_buttons(body, body, pay_actions(notice.order_id, notice.amount, language,
+                                                 methods))]
     return [text(PAYMENT_TEXTS[type(notice)], language, order_id=notice.order_id,
                  amount=notice.amount)]
 
@@ -139,7 +149,8 @@ def refusal(error: ShopError, language: str | None) -> list[dict]:
 def refund_notice(refunded: ev.OrderRefunded, language: str | None) -> list[dict]:
     """The shopper's news of a refund: how much, how it comes back, and why."""
     refund: Refund = refunded.refund
-    key = "refund_card" if refund.method == "card" else "refund_transfer"
+    key = {"card": "refund_card", "linepay": "refund_linepay"}.get(refund.method,
+                                                                   "refund_transfer")
     body = t(key, language, order_id=refunded.order_id, amount=refund.amount)
     if refund.reason:
         body += "\n" + t("refund_reason", language, reason=refund.reason)
@@ -189,11 +200,12 @@ def with_quick_replies(messages: list[dict], language: str | None,
     return messages[:-1] + [{**messages[-1], "quickReply": {"items": items}}]
 
 
-def for_event(event: ev.Event, language: str | None,
-              links: flex.Links = flex.NO_LINKS) -> list[dict]:
+def for_event(event: ev.Event, language: str | None, links: flex.Links = flex.NO_LINKS,
+              methods: tuple[PayMethod, ...] = ()) -> list[dict]:
     """The messages that tell the shopper about one domain event (none for some).
 
-    `links` says where cards may send the shopper (the shop page, when LIFF is set up).
+    `links` says where cards may send the shopper (the shop page, when LIFF is set up);
+    `methods` are the ways to pay the shop offers (the payment buttons).
     """
     match event:
         case ev.ProductsShown():
@@ -207,14 +219,14 @@ def for_event(event: ev.Event, language: str | None,
         case ev.CartShown():
             return cart(event.lines, event.totals, event.coupon, language)
         case ev.OrderPlaced():
-            return order_created(event, language)
+            return order_created(event, language, methods)
         case ev.CheckoutStopped():
             return unavailable_at_checkout(event.unavailable, language)
         case ev.PaymentStarted():
             return payment_instructions(event.order_id, event.attempt, event.hold_until,
                                         event.card_minutes, language)
         case ev.PaymentNotice():
-            return payment_notice(event, language)
+            return payment_notice(event, language, methods)
         case ev.OrdersShown():
             return order_list(event.orders, language)
         case ev.OrderCancelled():

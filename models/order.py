@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from models.errors import OrderTooLarge
-from models.records import CartLine, Coupon
+from models.records import CartLine, Coupon, PayMethod
 
 TAIPEI = timezone(timedelta(hours=8))
 
@@ -13,19 +13,14 @@ MAX_TOTAL_FOR = {"A": 30_000, "C": 9_999_999}
 MAX_ORDER_TOTAL = max(MAX_TOTAL_FOR.values())
 
 
-def check_order_total(amount: int, pay_type: str | None = None) -> None:
-    """Refuse an order (or, with `pay_type`, a way of paying it) the bank can't take.
+def check_order_total(amount: int, method: PayMethod | None = None) -> None:
+    """Refuse an order (or, with `method`, a way of paying it) that can't be paid.
 
     :raise OrderTooLarge: naming the limit.
     """
-    limit = MAX_TOTAL_FOR[pay_type] if pay_type else MAX_ORDER_TOTAL
+    limit = method.max_total if method else MAX_ORDER_TOTAL
     if amount > limit:
-        raise OrderTooLarge(total=amount, limit=limit, method=pay_type or "")
-
-
-def payable_methods(total: int) -> list[str]:
-    """The ways of paying this total that the bank accepts."""
-    return [pay_type for pay_type, limit in MAX_TOTAL_FOR.items() if total <= limit]
+        raise OrderTooLarge(total=amount, limit=limit, method=method.pay_type if method else "")
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ class PaymentAttempt:
     id: int
     order_no: str
     order_id: int
-    pay_type: str  # 'A' ATM virtual account, 'C' credit card
+    pay_type: str  # 'A' ATM virtual account, 'C' credit card, 'L' LINE Pay
     amount: int
     status: str
     ts_no: str | None = None
@@ -95,6 +95,17 @@ class PaymentAttempt:
     card_url: str | None = None
     description: str | None = None
     pay_date: str | None = None
+    pay_url: str | None = None        # LINE Pay's paymentUrl.web
+    pay_app_url: str | None = None    # LINE Pay's paymentUrl.app (line://…)
+
+
+@dataclass(frozen=True)
+class PayMethod:
+    """A way of paying offered to shoppers: its name on buttons and in the API, its attempt type."""
+    name: str        # 'atm', 'card', 'linepay': postback and order-API spelling
+    pay_type: str    # payment_attempts.pay_type
+    label_key: str   # models/texts.py key of its button
+    max_total: int   # the most it takes in one payment, NT$
 
 
 @dataclass(frozen=True)

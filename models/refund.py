@@ -5,9 +5,10 @@ from datetime import datetime
 from models.admin_errors import InvalidRefundAmount, NotRefundable
 from models.records import PaymentAttempt, Refund
 
-# How each way of paying is given back: a card through the bank, an ATM payment by a transfer
-# the owner makes (QPay can't refund ATM payments online: E0303).
-METHODS = {"C": "card", "A": "atm_transfer"}
+# How each way of paying is given back (the back office shows it): a card through the bank,
+# LINE Pay through LINE Pay, an ATM payment by a transfer the owner makes (QPay can't refund
+# ATM payments online: E0303). The providers (providers/) carry the same as refund_method.
+METHODS = {"C": "card", "A": "atm_transfer", "L": "linepay"}
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
-"""`python -m sandbox`: the whole shop offline — bot, LINE emulator, bank emulator — on loopback.
+"""`python -m sandbox`: the whole shop offline — bot, LINE, bank and LINE Pay emulators — on
+loopback.
 
 The bot uses the embedded PostgreSQL (or DATABASE_URL), loads the demo catalog on first start,
-and talks to the emulators only through LINE_API_BASE_URL and SINOPAC_API_URL, as in production.
+and talks to the emulators only through LINE_API_BASE_URL, SINOPAC_API_URL and LINEPAY_API_URL,
+as in production.
 The shop page inside LINE (LIFF) is on: the LINE emulator plays LINE Login and the LIFF SDK.
 """
 import argparse
@@ -18,6 +20,8 @@ from db import products
 from db.migrate import init_db
 from db.pool import EMBEDDED_DATA_DIR, start_embedded_postgres
 from handlers.rich_menu import setup_rich_menu
+from linepay.emulator import create_emulator as create_linepay_emulator
+from linepay.emulator_state import LinePayState
 from models.catalog import parse_catalog
 from sandbox.line_emulator import LineState, create_line_emulator, serve_in_thread
 from services import admin_accounts, catalog
@@ -29,15 +33,21 @@ SHOP_NO = "NA0249_001"
 # The bank's public sandbox demo keys (shared refs §10.1, H2); the emulator knows them too.
 DEMO_HASH_KEYS = ("86D50DEF3EB7400E", "01FD27C09E5549E5", "9E004965F4244953", "7FB3385F414E4F91")
 DEMO_OWNER = "owner@example.com"
+LINEPAY_CHANNEL_ID = "1656000000"  # made up, like the emulator's default
 
 
 def start(host: str, bot_port: int, line_port: int, bank_port: int, shop_name: str,
-          database_url: str | None = None) -> dict:
-    """Start the three servers in this process; returns their URLs and the running pieces."""
+          database_url: str | None = None, linepay_port: int = 8003) -> dict:
+    """Start the four servers in this process; returns their URLs and the running pieces."""
     secret, token, x_key_id = secrets.token_hex(16), secrets.token_urlsafe(32), secrets.token_hex(8)
     bank_state = EmulatorState(public_url=f"http://{host}:{bank_port}")
     bank_state.add_shop(SHOP_NO, DEMO_HASH_KEYS, x_key_id)
     bank_server, bank_url = serve_in_thread(create_emulator(bank_state), host, bank_port)
+    linepay_secret = secrets.token_hex(16)
+    linepay_state = LinePayState(public_url=f"http://{host}:{linepay_port}")
+    linepay_state.add_channel(LINEPAY_CHANNEL_ID, linepay_secret)
+    linepay_server, linepay_url = serve_in_thread(create_linepay_emulator(linepay_state), host,
+                                                  linepay_port)
 
     bot_url = f"http://{host}:{bot_port}"
     line_state = LineState(secret, token, f"{bot_url}/callback", bot_name=shop_name)
@@ -55,6 +65,8 @@ def start(host: str, bot_port: int, line_port: int, bank_port: int, shop_name: s
         "PUBLIC_BASE_URL": bot_url, "SHOP_NAME": shop_name, "WORKER_THREADS": "2",
         "LINE_LOGIN_CHANNEL_ID": line_state.login.channel_id, "LIFF_ID": liff_id,
         "LIFF_SDK_URL": f"{line_url}/liff/sdk.js", "ALLOW_HTTP_IMAGES": "1",
+        "LINEPAY_CHANNEL_ID": LINEPAY_CHANNEL_ID, "LINEPAY_CHANNEL_SECRET": linepay_secret,
+        "LINEPAY_API_URL": linepay_url,
         **({"DATABASE_URL": database_url} if database_url else {}),
     })
     rt = app.extensions["runtime"]
@@ -70,9 +82,10 @@ def start(host: str, bot_port: int, line_port: int, bank_port: int, shop_name: s
     setup_rich_menu(rt.messenger.api_client, shop_name, rt.settings.http_timeout, rt.links)
     rt.worker.start()
     bot_server, _ = serve_in_thread(app, host, bot_port)
-    return {"app": app, "servers": [bot_server, line_server, bank_server],
+    return {"app": app, "servers": [bot_server, line_server, bank_server, linepay_server],
             "chat_url": f"{line_url}/chat", "bot_url": bot_url, "line_url": line_url,
             "bank_url": bank_url, "line_state": line_state, "bank_state": bank_state,
+            "linepay_url": linepay_url, "linepay_state": linepay_state,
             "liff_id": liff_id, "owner": (DEMO_OWNER, owner_password)}
 
 
@@ -92,6 +105,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8000, help="the bot")
     parser.add_argument("--line-port", type=int, default=8002)
     parser.add_argument("--bank-port", type=int, default=8001)
+    parser.add_argument("--linepay-port", type=int, default=8003)
     parser.add_argument("--shop-name", default="LINE 小舖")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
                         help="default: the embedded PostgreSQL in --data-dir")
@@ -107,7 +121,8 @@ def main(argv: list[str] | None = None) -> None:
     running = None
     try:
         running = start(args.host, args.port, args.line_port, args.bank_port, args.shop_name,
-                        database_url=args.database_url or embedded.get_uri())
+                        database_url=args.database_url or embedded.get_uri(),
+                        linepay_port=args.linepay_port)
         print(banner(running), flush=True)
         while True:
             time.sleep(3600)
@@ -131,6 +146,7 @@ def banner(running: dict) -> str:
     Back office:          {running['bot_url']}/admin   login {email} / {password}
     Bot (webhook):        {running['bot_url']}/callback
     Bank emulator (ATM):  {running['bank_url']}/atm/transfer
+    LINE Pay emulator:    {running['linepay_url']}/_emulator/transactions
   Ctrl-C to stop.
 """
 

@@ -30,7 +30,7 @@ class OrderDetail:
 
     @property
     def refund_method(self) -> str | None:
-        """How a refund of this order goes back: 'card', 'atm_transfer', or None (unpaid)."""
+        """How a refund of this order goes back: 'card', 'linepay', 'atm_transfer', or None."""
         attempt = paid_attempt(self.attempts)
         return METHODS[attempt.pay_type] if attempt else None
 

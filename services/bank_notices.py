@@ -10,6 +10,7 @@ import time
 
 from db import bank_notices, orders
 from models.records import Order
+from providers import Providers
 from services import payments
 from sinopac.errors import BankConnectionError, SinoPacError
 
@@ -32,7 +33,7 @@ def receive(db, pay_token: str) -> bool:
         return bank_notices.store(cur, pay_token)
 
 
-def work_pending(db, bank, *, limit: int = 10, pay_token: str | None = None,
+def work_pending(db, providers: Providers, *, limit: int = 10, pay_token: str | None = None,
                  within: float | None = None) -> int:
     """Confirm stored notices (or just `pay_token`) with the bank; returns how many were tried.
 
@@ -41,14 +42,15 @@ def work_pending(db, bank, *, limit: int = 10, pay_token: str | None = None,
     with db.statement() as cur:
         claimed = bank_notices.claim(cur, limit=limit, pay_token=pay_token)
     for row in claimed:
-        _confirm(db, bank, row["pay_token"], row["attempts"], within)
+        _confirm(db, providers, row["pay_token"], row["attempts"], within)
     return len(claimed)
 
 
-def _confirm(db, bank, pay_token: str, attempts: int, within: float | None) -> None:
+def _confirm(db, providers: Providers, pay_token: str, attempts: int,
+             within: float | None) -> None:
     try:
-        response = bank.order_pay_query(pay_token, within=within)
-        applied = payments.apply_payment_result(db, payments.result_from_pay_query(response))
+        result = providers.sinopac.settle_notice(pay_token, within=within)
+        applied = payments.apply_payment_result(db, result)
     except SinoPacError as error:
         # An unknown (forged) token or a result whose Sign fails is hopeless; an unreachable
         # bank is asked again later, a few times.
@@ -63,12 +65,12 @@ def _confirm(db, bank, pay_token: str, attempts: int, within: float | None) -> N
         bank_notices.mark_done(cur, pay_token, applied.order.id if applied else None)
 
 
-def confirm_for_shopper(db, bank, pay_token: str,
+def confirm_for_shopper(db, providers: Providers, pay_token: str,
                         within: float) -> tuple[str | None, Order | None]:
     """Confirm one notice for the shopper's return page, waiting at most about `within` s
     (also for a worker that took it first); returns what `order_for` says then."""
     deadline = time.monotonic() + within
-    work_pending(db, bank, pay_token=pay_token, within=within)
+    work_pending(db, providers, pay_token=pay_token, within=within)
     status, order = order_for(db, pay_token)
     while status == "pending" and time.monotonic() < deadline:
         time.sleep(WAIT_STEP_SECONDS)

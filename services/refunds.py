@@ -1,28 +1,29 @@
-"""Giving money back on a paid order: by card through the bank, or recording an ATM-side transfer.
+"""Giving money back on a paid order: through its provider (card, LINE Pay), or recording an
+ATM-side transfer.
 
-A card refund is committed 'pending' before OrderMaintain is called and settled in a second
+An online refund is committed 'pending' before the provider is called and settled in a second
 transaction, so a timeout, a crash or a double click never sends the same refund twice: a
-retry of a refund whose answer was lost asks OrderQuery what the bank already refunded.
+retry of a refund whose answer was lost asks the provider what it already refunded.
 """
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from db import audit, orders, payments
 from db import refunds as refund_rows
-from models.admin_errors import RefundInProgress, RefundRefused, RefundUnconfirmed
 from models.audit import ORDER_REFUNDED, Actor
+from models.admin_errors import RefundInProgress, RefundRefused, RefundUnconfirmed
 from models.errors import OrderNotFound
 from models.events import OrderRefunded
 from models.records import Order, PaymentAttempt, Refund
-from models.refund import METHODS, in_flight, paid_attempt, refund_amount, settle
-from sinopac.errors import BankRejectedError, SinoPacError
+from models.refund import in_flight, paid_attempt, refund_amount, settle
+from providers import Providers
+from providers.base import PaymentProvider, ProviderRefused, ProviderUnavailable
 
 log = logging.getLogger(__name__)
 
-# A bank call is a Nonce and an Order request, each up to the client's timeout; past this
-# margin a pending refund is no longer in flight, and a retry may ask OrderQuery.
+# Past the provider's longest refund call and this margin a pending refund is no longer in
+# flight, and a retry may ask the provider what it refunded.
 BANK_CALL_MARGIN_SECONDS = 5
 
 
@@ -46,10 +47,11 @@ class _Started:
     order: Order
     attempt: PaymentAttempt
     refund: Refund
-    answer_lost: bool = False   # an earlier call's refund: ask OrderQuery, not OrderMaintain
+    provider: PaymentProvider
+    answer_lost: bool = False   # an earlier call's refund: ask what was refunded, don't refund
 
 
-def refund(db, bank, order_id: int, request: RefundRequest, actor: Actor,
+def refund(db, providers: Providers, order_id: int, request: RefundRequest, actor: Actor,
            now: datetime | None = None) -> RefundOutcome:
     """Give back `request.amount` (or all that is left) of a paid order, and tell the shopper.
 
@@ -57,37 +59,35 @@ def refund(db, bank, order_id: int, request: RefundRequest, actor: Actor,
     :raise NotRefundable: unpaid, or refunded in full already.
     :raise InvalidRefundAmount: not a positive whole NT$, or more than what is left.
     :raise RefundInProgress: another refund of the order is at the bank right now.
-    :raise RefundRefused: the bank said no (its Description); nothing was refunded.
-    :raise RefundUnconfirmed: the bank didn't answer; the refund stays pending for a retry.
+    :raise RefundRefused: the provider said no (its reason); nothing was refunded.
+    :raise RefundUnconfirmed: the provider didn't answer; the refund stays pending for a retry.
     """
     now = now or datetime.now(timezone.utc)
-    window = 2 * bank.timeout + BANK_CALL_MARGIN_SECONDS
-    started = db.run(lambda uow: _start(uow, order_id, request, actor, window, now))
+    started = db.run(lambda uow: _start(uow, providers, order_id, request, actor, now))
     if isinstance(started, RefundOutcome):
         return started
     if started.answer_lost:
-        return _settle_from_bank(db, bank, started, actor)
+        return _settle_from_bank(db, started, actor)
     try:
-        answer = bank.order_maintain(started.attempt.order_no, "R", amount=started.refund.amount,
-                                     remark=_remark(started.refund.reason))
-    except BankRejectedError as error:
-        description = error.description
+        description = started.provider.refund(started.attempt, started.refund.amount,
+                                              started.refund.reason)
+    except ProviderRefused as error:
+        reason = error.reason
         db.run(lambda uow: refund_rows.finish_refund(uow.cur, started.refund.id, "failed",
-                                                     description))
+                                                     reason))
         log.info("event=refund_refused order_id=%s refund_id=%s", order_id, started.refund.id)
-        raise RefundRefused(f"銀行拒絕退款：{description}") from None
-    except SinoPacError as error:
-        # Timeout, lost connection or an unverifiable reply: the bank may have refunded.
+        raise RefundRefused(f"銀行拒絕退款：{reason}") from None
+    except ProviderUnavailable as error:
+        # Timeout, lost connection or an unverifiable reply: the provider may have refunded.
         log.warning("event=refund_answer_lost order_id=%s refund_id=%s error=%s", order_id,
                     started.refund.id, type(error).__name__)
         lost = str(error)
         db.run(lambda uow: refund_rows.end_bank_call(uow.cur, started.refund.id, lost))
-        return _settle_from_bank(db, bank, started, actor)
-    return db.run(lambda uow: _finish(uow, order_id, started.refund.id, answer.Description,
-                                      actor))
+        return _settle_from_bank(db, started, actor)
+    return db.run(lambda uow: _finish(uow, order_id, started.refund.id, description, actor))
 
 
-def _start(uow, order_id: int, request: RefundRequest, actor: Actor, window: float,
+def _start(uow, providers: Providers, order_id: int, request: RefundRequest, actor: Actor,
            now: datetime) -> RefundOutcome | _Started:
     """Lock the order (refunds of one order take turns), check the amount, record the refund."""
     cur = uow.cur
@@ -95,6 +95,9 @@ def _start(uow, order_id: int, request: RefundRequest, actor: Actor, window: flo
     if order is None:
         raise OrderNotFound()
     attempt = paid_attempt(payments.list_attempts_for_order(cur, order_id))
+    provider = providers.for_attempt(attempt) if attempt else None
+    if attempt and provider is None:
+        raise RefundRefused("這筆付款的付款方式已停用，請到該金流的商家後台退款。")
     earlier = refund_rows.find_open(cur, order_id, request.request_key)
     if earlier is not None:
         if earlier.status == "pending" and in_flight(earlier, now):
@@ -103,36 +106,35 @@ def _start(uow, order_id: int, request: RefundRequest, actor: Actor, window: flo
             return RefundOutcome(earlier, 0)
         if earlier.status == "failed":
             raise RefundRefused(f"銀行拒絕退款：{earlier.bank_description or ''}")
-        return _Started(order, attempt, earlier, answer_lost=True)
+        return _Started(order, attempt, earlier, provider, answer_lost=True)
     amount = refund_amount(attempt, refund_rows.list_refunds(cur, order_id), request.amount)
-    method = METHODS[attempt.pay_type]
+    online = provider.refunds_online
+    window = provider.refund_call_seconds + BANK_CALL_MARGIN_SECONDS
     created = refund_rows.create_refund(
-        cur, order_id=order_id, attempt_id=attempt.id, amount=amount, method=method,
-        status="pending" if method == "card" else "done", reason=request.reason.strip()[:500],
-        note=(request.note or "").strip()[:500] or None, restock=request.restock,
-        bank_call_seconds=window if method == "card" else None, created_by=actor.admin_id,
-        request_key=request.request_key)
-    if method == "card":
-        return _Started(order, attempt, created)
+        cur, order_id=order_id, attempt_id=attempt.id, amount=amount,
+        method=provider.refund_method, status="pending" if online else "done",
+        reason=request.reason.strip()[:500], note=(request.note or "").strip()[:500] or None,
+        restock=request.restock, bank_call_seconds=window if online else None,
+        created_by=actor.admin_id, request_key=request.request_key)
+    if online:
+        return _Started(order, attempt, created, provider)
     # An ATM payment went back by a transfer the owner made: nothing to ask the bank.
     return _settled(uow, order, created, actor)
 
 
-def _settle_from_bank(db, bank, started: _Started, actor: Actor) -> RefundOutcome:
-    """Settle a pending refund from what OrderQuery says was refunded; never OrderMaintain again.
+def _settle_from_bank(db, started: _Started, actor: Actor) -> RefundOutcome:
+    """Settle a pending refund from what the provider says was refunded; never refund again.
 
-    :raise RefundUnconfirmed: the bank didn't answer, or its figures don't add up.
-    :raise RefundRefused: the bank has no such refund (it was marked failed).
+    :raise RefundUnconfirmed: the provider didn't answer, or its figures don't add up.
+    :raise RefundRefused: the provider has no such refund (it was marked failed).
     """
     order_no = started.attempt.order_no
     try:
-        answer = bank.order_query(order_no=order_no)
-    except SinoPacError as error:
+        bank_refunded = started.provider.refunded(started.attempt)
+    except ProviderUnavailable as error:
         log.warning("event=refund_query_failed order_no=%s error=%s", order_no,
                     type(error).__name__)
         raise RefundUnconfirmed() from None
-    item = next((i for i in answer.OrderList if i.OrderNo == order_no), None)
-    bank_refunded = item.RefundAmount if item else None
 
     def work(uow):
         cur = uow.cur
@@ -166,7 +168,7 @@ def _settle_from_bank(db, bank, started: _Started, actor: Actor) -> RefundOutcom
 
 def _finish(uow, order_id: int, refund_id: int, description: str | None,
             actor: Actor) -> RefundOutcome:
-    """The bank took the card refund: mark it done, restock if asked, tell the shopper."""
+    """The provider took the refund: mark it done, restock if asked, tell the shopper."""
     cur = uow.cur
     order = orders.get_order(cur, order_id, for_update=True)
     settled_now = refund_rows.finish_refund(cur, refund_id, "done", description)
@@ -191,8 +193,3 @@ def _settled(uow, order: Order, done: Refund, actor: Actor) -> RefundOutcome:
              order.id, done.id, done.amount, done.method, restocked)
     uow.record(OrderRefunded(order.user_id, order.id, done))
     return RefundOutcome(done, restocked)
-
-
-def _remark(reason: str) -> str | None:
-    # OrderMaintain's Remark: like PrdtName, free of ' " % (§7.1), kept short.
-    return re.sub(r"['\"%]", "", reason).strip()[:60] or None

@@ -9,6 +9,8 @@ import pytest
 from app import create_app
 from db.migrate import init_db
 from db.pool import Database
+from linepay.emulator import create_emulator as create_linepay_emulator
+from linepay.emulator_state import LinePayState
 from sandbox.line_emulator import LineState, create_line_emulator, serve_in_thread
 from sinopac.emulator import create_emulator
 from sinopac.emulator_state import EmulatorState
@@ -44,6 +46,27 @@ def bank():
     state.url = url
     yield state
     server.shutdown()
+
+
+LINEPAY_CHANNEL_ID = "1656000000"
+LINEPAY_SECRET = "test-linepay-channel-secret-0123"
+
+
+@pytest.fixture
+def linepay():
+    """The LINE Pay emulator on loopback; `linepay.url` is its address, knobs on the state."""
+    state = LinePayState()
+    state.add_channel(LINEPAY_CHANNEL_ID, LINEPAY_SECRET)
+    server, url = serve_in_thread(create_linepay_emulator(state))
+    state.url = url
+    yield state
+    server.shutdown()
+
+
+def linepay_settings(linepay) -> dict:
+    """make_shop(**linepay_settings(linepay)): the bot offers LINE Pay through the emulator."""
+    return {"LINEPAY_CHANNEL_ID": LINEPAY_CHANNEL_ID, "LINEPAY_CHANNEL_SECRET": LINEPAY_SECRET,
+            "LINEPAY_API_URL": linepay.url}
 
 
 @pytest.fixture

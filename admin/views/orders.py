@@ -111,7 +111,7 @@ def refund_order(order_id: int):
     # Blank gives back all that is left; anything but digits is refused by the rules.
     amount = None if not raw else int(raw) if re.fullmatch(r"[0-9]{1,9}", raw) else raw
     try:
-        outcome = refunds.refund(rt.db, rt.bank, order_id, RefundRequest(
+        outcome = refunds.refund(rt.db, rt.providers, order_id, RefundRequest(
             amount=amount, reason=request.form.get("reason", ""),
             restock=request.form.get("restock") == "1", note=request.form.get("note"),
             request_key=request.form.get("refund_key") or None), current_actor())

@@ -2,7 +2,9 @@
 "use strict";
 
 (() => {
-  const { shop, t, money, when, el, toast, api, cart, saveCart, setCount, product, go } = Shop;
+  const { config, shop, t, money, when, el, toast, api, cart, saveCart, setCount, product, go } = Shop;
+  // The ways to pay the shop offers (LINE Pay only when it is configured).
+  const METHODS = config.methods;
   const PHONE = /^09\d{8}$/;
   let pollTimer = null;
 
@@ -157,7 +159,7 @@
         el("h2", {}, t("delivery")),
         field("name", "text", values.name), field("phone", "tel", values.phone),
         field("address", "text", values.address),
-        el("h2", {}, t("payment")), el("div", { class: "choices" }, choice("atm"), choice("card")),
+        el("h2", {}, t("payment")), el("div", { class: "choices" }, METHODS.map(choice)),
         button);
       form.addEventListener("submit", (event) => { event.preventDefault(); placeOrder(form, button, draw); });
       view.replaceChildren(form);
@@ -211,9 +213,14 @@
       return el("button", { type: "button", class: "button primary wide", testid: "pay-card-page",
         onclick: () => liff.openWindow({ url: payment.card_url, external: false }) }, t("pay_card"));
     }
+    if (payment && payment.method === "linepay") {
+      // The web page, as LINE's own LIFF samples do: inside LINE it hands over to LINE Pay.
+      return el("button", { type: "button", class: "button primary wide", testid: "pay-linepay-page",
+        onclick: () => liff.openWindow({ url: payment.payment_url, external: false }) }, t("pay_linepay"));
+    }
     const again = (method) => el("button", { type: "button", class: "button", testid: `pay-again-${method}`,
       onclick: async () => { if ((await pay(order.id, method)).status === 201) redraw(); } }, t(method));
-    return el("div", { class: "choices" }, el("p", {}, t("pay_again")), again("atm"), again("card"));
+    return el("div", { class: "choices" }, el("p", {}, t("pay_again")), METHODS.map(again));
   }
 
   Shop.views.orders_one = async (view, id) => {

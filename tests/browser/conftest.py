@@ -23,7 +23,7 @@ def _port() -> int:
 def sandbox_shop(database_url):
     """The sandbox exactly as `python -m sandbox` starts it, on free ports and the test database."""
     running = sandbox.start("127.0.0.1", _port(), _port(), _port(), "LINE 小舖",
-                            database_url=database_url)
+                            database_url=database_url, linepay_port=_port())
     yield running
     sandbox.stop(running)
     with psycopg2.connect(database_url) as conn, conn.cursor() as cur:

@@ -19,10 +19,10 @@ def _port() -> int:
 def test_the_sandbox_prints_its_addresses_and_ctrl_c_stops_the_embedded_database(tmp_path):
     data_dir = tmp_path / "pgdata"
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    ports = [str(_port()) for _ in range(3)]
+    ports = [str(_port()) for _ in range(4)]
     process = subprocess.Popen(
         [sys.executable, "-m", "sandbox", "--port", ports[0], "--bank-port", ports[1],
-         "--line-port", ports[2], "--data-dir", str(data_dir)],
+         "--line-port", ports[2], "--linepay-port", ports[3], "--data-dir", str(data_dir)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         banner = []
@@ -34,6 +34,7 @@ def test_the_sandbox_prints_its_addresses_and_ctrl_c_stops_the_embedded_database
         assert f"http://127.0.0.1:{ports[2]}/chat" in text
         assert f"http://127.0.0.1:{ports[0]}/admin   login owner@example.com / " in text
         assert f"http://127.0.0.1:{ports[0]}/liff/" in text
+        assert f"http://127.0.0.1:{ports[3]}/_emulator/transactions" in text  # LINE Pay
         assert (data_dir / "postmaster.pid").exists()
     finally:
         process.send_signal(signal.SIGINT)

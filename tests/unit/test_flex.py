@@ -7,6 +7,7 @@ from models import flex, messages
 from models.events import HelpShown, OrderPlaced
 from models.order import Totals, order_totals
 from models.records import CartLine, Coupon, Product, Recipient
+from providers.sinopac import ATM, CARD
 from sandbox.line_validator import validate_messages
 
 NOW = datetime(2025, 5, 1, 12, tzinfo=timezone.utc)
@@ -131,7 +132,7 @@ def test_quick_replies_follow_the_cart_with_checkout_first():
 def test_the_order_card_shows_discount_and_recipient():
     answer = messages.order_created(OrderPlaced(
         "U1", 9, lines(2), Totals(660, 50, 610), NOW,
-        Recipient("王小明", "0912345678", "台北市信義區市府路1號")), "zh-TW")
+        Recipient("王小明", "0912345678", "台北市信義區市府路1號")), "zh-TW", (ATM, CARD))
     assert validate_messages(answer) == []
     text = _texts(answer[0])
     assert "−NT$50" in text and "NT$610" in text and "王小明" in text
