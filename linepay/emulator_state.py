@@ -16,7 +16,7 @@ CANCELLED = "CANCELLED"    # cancelled by the shopper or expired (0121)
 FAILED = "FAILED"          # the payment failed (0122)
 
 # §11: 19-digit ids ≥ 2×10^18, far above 2**53, so any float on the way shows.
-FIRST_TRANSACTION_ID = 2021121600698709710
+FIRST_TRANSACTION_ID = 2021121600698709711
 PAYMENT_WINDOW = timedelta(minutes=20)  # §3.2: the shopper has 20 minutes
 
 
@@ -91,9 +91,13 @@ class LinePayState:
             return True
 
     def new_id(self) -> int:
-        """Return the next 19-digit id (transactionId or refundTransactionId)."""
+        """Return the next 19-digit id (transactionId or refundTransactionId).
+
+        Always odd: above 2**53 no odd number is exact as a float, so a client that parses ids
+        as floats is caught every time (one id in 256 would be exact otherwise).
+        """
         with self.lock:
-            self._next_id += secrets.randbelow(1000) + 1
+            self._next_id += 2 * (secrets.randbelow(500) + 1)
             return self._next_id
 
     def reserve(self, channel_id: str, body: dict) -> Transaction | None:
