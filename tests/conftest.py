@@ -14,7 +14,8 @@ from linepay.emulator_state import LinePayState
 from sandbox.line_emulator import LineState, create_line_emulator, serve_in_thread
 from sinopac.emulator import create_emulator
 from sinopac.emulator_state import EmulatorState
-from tests.support.settings import (ACCESS_TOKEN, CHANNEL_SECRET, HASH_KEYS, SHOP_NO, TABLES,
+from tests.support.settings import (ACCESS_TOKEN, CHANNEL_SECRET, HASH_KEYS, LINEPAY_CHANNEL_ID,
+                                    LINEPAY_SECRET, SHOP_NO, TABLES,
                                     X_KEY_ID, settings_for)
 from tests.support.shop import Shop
 
@@ -48,10 +49,6 @@ def bank():
     server.shutdown()
 
 
-LINEPAY_CHANNEL_ID = "1656000000"
-LINEPAY_SECRET = "test-linepay-channel-secret-0123"
-
-
 @pytest.fixture
 def linepay():
     """The LINE Pay emulator on loopback; `linepay.url` is its address, knobs on the state."""
@@ -61,12 +58,6 @@ def linepay():
     state.url = url
     yield state
     server.shutdown()
-
-
-def linepay_settings(linepay) -> dict:
-    """make_shop(**linepay_settings(linepay)): the bot offers LINE Pay through the emulator."""
-    return {"LINEPAY_CHANNEL_ID": LINEPAY_CHANNEL_ID, "LINEPAY_CHANNEL_SECRET": LINEPAY_SECRET,
-            "LINEPAY_API_URL": linepay.url}
 
 
 @pytest.fixture

@@ -1,21 +1,12 @@
 """A person buys with LINE Pay in the offline sandbox's chat page and is told it's paid (issue 16)."""
-import re
-
 import pytest
 
-from tests.browser.conftest import sync_api
+from tests.support.chat_page import send, tap
+
+sync_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = pytest.mark.browser
 expect = sync_api.expect
-
-
-def send(page, text):
-    page.get_by_test_id("chat-input").fill(text)
-    page.get_by_test_id("send-button").click()
-
-
-def tap(page, label):
-    page.get_by_role("button", name=re.compile(re.escape(label))).last.click()
 
 
 def test_buy_with_linepay_in_the_chat_and_see_the_paid_message(sandbox_shop, browser, shot):

@@ -3,19 +3,12 @@ import re
 
 import pytest
 
+from tests.support.chat_page import send, tap
+
 sync_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = pytest.mark.browser
 expect = sync_api.expect
-
-
-def send(page, text):
-    page.get_by_test_id("chat-input").fill(text)
-    page.get_by_test_id("send-button").click()
-
-
-def tap(page, label):
-    page.get_by_role("button", name=re.compile(re.escape(label))).last.click()
 
 
 def test_buy_by_card_then_by_atm_in_the_browser(sandbox_shop, browser, shot):

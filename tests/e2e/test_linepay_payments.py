@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.conftest import LINEPAY_SECRET, linepay_settings
+from tests.support.settings import LINEPAY_SECRET, linepay_settings
 from tests.support.messages import actions, all_text
 
 

@@ -2,7 +2,7 @@
 refunds from the back office, and a shop without LINE Pay settings (issue 16)."""
 import requests
 
-from tests.conftest import linepay_settings
+from tests.support.settings import linepay_settings
 from tests.e2e.test_linepay_payments import emulated, linepay_order, paid_messages, \
     shopper_answers
 from tests.e2e.test_order_api import call

@@ -11,9 +11,8 @@ from linebot.v3 import WebhookParser
 from linebot.v3.messaging import ApiClient, Configuration, MessagingApi, ReplyMessageRequest
 
 from sandbox.line_emulator import LineState, create_line_emulator, serve_in_thread
-
-SECRET = "8c570fa6dd201bb328f1c1eac23a96d8"
-TOKEN = "test-channel-access-token"
+from tests.support.settings import EMULATOR_SECRET as SECRET
+from tests.support.settings import EMULATOR_TOKEN as TOKEN
 
 
 class FakeClock:

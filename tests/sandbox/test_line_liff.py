@@ -3,7 +3,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from tests.sandbox.conftest import TOKEN
+from tests.support.settings import EMULATOR_TOKEN as TOKEN
 
 LIFF_ENDPOINT = "http://127.0.0.1:9/liff/"
 

@@ -6,6 +6,11 @@ SHOP_NO = "NA0249_001"
 # The bank's public sandbox demo keys (shared/refs/sinopac-qpay.md §10.1, H2): not secrets.
 HASH_KEYS = ("86D50DEF3EB7400E", "01FD27C09E5549E5", "9E004965F4244953", "7FB3385F414E4F91")
 X_KEY_ID = "b0c8a2e4-1f3d-4c5b-9a7e-6d2f8e1c0a9b"
+# The LINE emulator's own channel in tests/sandbox (apart from the shop's above).
+EMULATOR_SECRET = "8c570fa6dd201bb328f1c1eac23a96d8"
+EMULATOR_TOKEN = "test-channel-access-token"
+LINEPAY_CHANNEL_ID = "1656000000"
+LINEPAY_SECRET = "test-linepay-channel-secret-0123"
 TABLES = ("products, shoppers, cart_items, coupons, orders, order_items, payment_attempts, "
           "inbox, outbox, stock_adjustments, admins, login_throttle, bank_notices, "
           "group_invitations, audit_log, reminders_sent, scheduled_jobs, announcements, "
@@ -28,3 +33,9 @@ def settings_for(database_url, line_url, bank_url, public_url, **overrides) -> d
         "HTTP_TIMEOUT": "3",
         **{key: str(value) for key, value in overrides.items()},
     }
+
+
+def linepay_settings(linepay) -> dict:
+    """make_shop(**linepay_settings(linepay)): the bot offers LINE Pay through the emulator."""
+    return {"LINEPAY_CHANNEL_ID": LINEPAY_CHANNEL_ID, "LINEPAY_CHANNEL_SECRET": LINEPAY_SECRET,
+            "LINEPAY_API_URL": linepay.url}
