@@ -206,7 +206,10 @@ class InboxWorker:
     def _record_failure(self, row: dict, error: str, give_up: bool) -> None:
         """Best effort: if the database is down too, the lease simply runs out and it is retried."""
         attempts = row.get("attempts") or 1
-        user_id = (row["event"].get("source") or {}).get("userId")
+        source = row["event"].get("source") or {}
+        # Apologise only in an active one-to-one chat: never into a group, a room or standby.
+        one_to_one = source.get("type") == "user" and row["event"].get("mode", "active") == "active"
+        user_id = source.get("userId") if one_to_one else None
 
         def work(uow):
             ours = inbox.mark_failed(uow.cur, row["webhook_event_id"], row.get("lease_token"),
