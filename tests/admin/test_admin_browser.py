@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.admin import EMAIL, PASSWORD, create_owner
+from tests.support.admin import create_owner, log_in_page
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 
@@ -21,10 +21,7 @@ def test_the_owner_adds_a_product_the_shopper_buys_it_and_the_owner_ships_it(mak
     owner = browser.new_page(viewport={"width": 1200, "height": 900})
     chat = browser.new_page(viewport={"width": 480, "height": 900})
 
-    owner.goto(f"{shop.url}/admin/products")
-    owner.get_by_label("Email").fill(EMAIL)
-    owner.get_by_label("密碼").fill(PASSWORD)
-    owner.get_by_role("button", name="登入").click()
+    log_in_page(owner, f"{shop.url}/admin/products")
     expect(owner.get_by_role("heading", name="商品")).to_be_visible()
     owner.get_by_role("link", name="＋ 新增商品").click()
     owner.get_by_label("名稱").fill("阿里山高山茶")
@@ -102,10 +99,7 @@ def test_the_owner_refunds_part_of_a_paid_card_order_and_the_shopper_sees_it_in_
     expect(card.get_by_test_id("payment-result")).to_contain_text("付款成功")
     expect(messages).to_contain_text("已收到訂單 #1 的付款 NT$900")
 
-    owner.goto(f"{shop.url}/admin/orders/1")
-    owner.get_by_label("Email").fill(EMAIL)
-    owner.get_by_label("密碼").fill(PASSWORD)
-    owner.get_by_role("button", name="登入").click()
+    log_in_page(owner, f"{shop.url}/admin/orders/1")
     expect(owner.get_by_role("heading", level=1)).to_contain_text("已付款")
     owner.get_by_label("退款金額").fill("450")
     owner.get_by_label("退款原因").fill("缺貨一罐")

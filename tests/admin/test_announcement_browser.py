@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.admin import EMAIL, PASSWORD, create_owner
+from tests.support.admin import create_owner, log_in_page
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 NEWS = "🍵 新品上架：凍頂烏龍，購物車裡有商品的您本週九折！"
@@ -25,10 +25,7 @@ def test_the_owner_announces_to_shoppers_with_a_cart_and_only_they_see_it(make_s
     owner = browser.new_page(viewport={"width": 1200, "height": 900})
     chat = browser.new_page(viewport={"width": 480, "height": 900})
 
-    owner.goto(f"{shop.url}/admin/announcements")
-    owner.get_by_label("Email").fill(EMAIL)
-    owner.get_by_label("密碼").fill(PASSWORD)
-    owner.get_by_role("button", name="登入").click()
+    log_in_page(owner, f"{shop.url}/admin/announcements")
     owner.get_by_role("link", name="＋ 新增公告").click()
     owner.get_by_label("公告內容").fill(NEWS)
     owner.get_by_label("#1 凍頂烏龍").check()

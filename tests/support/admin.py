@@ -34,6 +34,14 @@ def create_owner(app, email=EMAIL, password=PASSWORD):
     return result
 
 
+def log_in_page(page, url: str, email=EMAIL, password=PASSWORD) -> None:
+    """Open a back-office `url` in a browser page and log in on the page it sends us to."""
+    page.goto(url)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("密碼").fill(password)
+    page.get_by_role("button", name="登入").click()
+
+
 def place_order(shop, user_id: str, product_id: int, quantity: int) -> int:
     """The shopper fills the cart and checks out in the chat; returns the order id."""
     shop.text(user_id, f"cart {product_id} {quantity}")
