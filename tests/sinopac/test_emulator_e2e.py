@@ -10,7 +10,7 @@ from flask import Flask, request
 
 from sinopac import (ATMParam, BankConnectionError, BankRejectedError, CardParam,
                      OrderCreateRequest, QPayClient, crypto)
-from sinopac.emulator import create_emulator, serve_in_thread
+from sinopac.emulator import serve_in_thread
 from sinopac.emulator_state import EmulatorState
 
 SHOP = "NA0249_001"
@@ -48,14 +48,6 @@ def state():
     bank = EmulatorState(notify_retry_delay=0.05)
     bank.add_shop(SHOP, KEYS, X_KEY_ID)
     return bank
-
-
-@pytest.fixture
-def bank_url(state):
-    server, url = serve_in_thread(create_emulator(state))
-    yield url
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture

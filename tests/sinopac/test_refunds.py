@@ -6,7 +6,6 @@ import requests
 
 from sinopac import (ATMParam, BankConnectionError, BankRejectedError, CardParam,
                      OrderCreateRequest, QPayClient)
-from sinopac.emulator import create_emulator, serve_in_thread
 from sinopac.emulator_state import EmulatorState
 
 SHOP = "NA0249_001"
@@ -21,14 +20,6 @@ def state():
     bank = EmulatorState(notify_attempts=1)
     bank.add_shop(SHOP, KEYS, X_KEY_ID)
     return bank
-
-
-@pytest.fixture
-def bank_url(state):
-    server, url = serve_in_thread(create_emulator(state))
-    yield url
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture
